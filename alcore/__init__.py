@@ -1,0 +1,14 @@
+"""alcore: the active-learning engine behind the app.
+
+numpy, scipy and scikit-learn only; no streamlit, no plotly. Modules:
+
+- :mod:`alcore.data`: datasets, each with a pool, a test split and hidden labels.
+- :mod:`alcore.models`: model factories, a one-column-per-class wrapper, committees.
+- :mod:`alcore.scores`: acquisition functions (utilities, higher = ask first).
+- :mod:`alcore.batch`: batch selectors (top-k, k-center, hybrid, random).
+- :mod:`alcore.registry`: names -> strategies and selectors, with descriptions.
+- :mod:`alcore.loop`: the active-learning loop, races and multi-seed curves.
+- :mod:`alcore.stats`: means, 95% intervals and labels-to-target over seeds.
+"""
+
+__version__ = "0.1.0"

@@ -1,0 +1,496 @@
+"""The active-learning loop as a state machine, and races between loops.
+
+One round is ``propose(k) -> indices`` (the loop scores the unlabeled pool and
+picks a batch), an oracle's answer, and ``teach(indices, labels)`` (the loop
+adds the labels, refits and evaluates on the held-out test split). The loop
+never sees a label it did not ask for: the pool's labels stay with the oracle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from typing import Callable, Optional, Sequence
+
+import numpy as np
+
+from alcore._checks import as_float_array, check_fraction, check_k
+from alcore.data import Dataset
+from alcore.models import Committee, MODELS, TaskModel, make_model, single_threaded
+from alcore.registry import get_selector, get_strategy
+
+
+@dataclass(frozen=True)
+class LoopConfig:
+    """Everything that defines a learner, hashable so the app can cache on it.
+
+    Attributes
+    ----------
+    model : str
+        Model name in ``alcore.models.MODELS``.
+    strategy : str
+        Strategy name in ``alcore.registry.STRATEGIES``.
+    selector : str
+        Batch selector name in ``alcore.registry.SELECTORS``.
+    batch_size : int
+        Labels asked per round.
+    alpha : float
+        Weight of utility against distance for the hybrid selector.
+    n_members : int
+        Committee size for query-by-committee strategies.
+    """
+
+    model: str = "logreg"
+    strategy: str = "entropy"
+    selector: str = "top_k"
+    batch_size: int = 1
+    alpha: float = 0.5
+    n_members: int = 5
+
+    def __post_init__(self):
+        if self.model not in MODELS:
+            raise ValueError(f"model must be one of {sorted(MODELS)}, got {self.model!r}.")
+        get_strategy(self.strategy)
+        get_selector(self.selector)
+        check_k(self.batch_size, "batch_size")
+        check_fraction(self.alpha, "alpha")
+        if isinstance(self.n_members, bool) or int(self.n_members) != self.n_members or self.n_members < 2:
+            raise ValueError(f"n_members must be an integer of at least 2, got {self.n_members!r}.")
+
+    def with_(self, **changes) -> "LoopConfig":
+        """A copy with some fields changed."""
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True, eq=False)
+class Round:
+    """What one round did.
+
+    Attributes
+    ----------
+    n_labels : int
+        Labeled points after the round.
+    accuracy : float
+        Test accuracy after the round's refit.
+    queried : numpy.ndarray of int
+        Pool indices labeled in this round (the seed set in round 0).
+    utilities : numpy.ndarray of float32 or None
+        The utility of every pool point when the batch was chosen (NaN on
+        points that were already labeled); None for the seed round.
+    """
+
+    n_labels: int
+    accuracy: float
+    queried: np.ndarray
+    utilities: Optional[np.ndarray] = None
+
+
+class QueryContext:
+    """What a strategy may look at: candidates, labeled set and fitted model.
+
+    Model outputs are computed on first use and then kept, so a strategy and a
+    selector that both need probabilities compute them once.
+    """
+
+    def __init__(self, loop: "ActiveLoop", X_candidates: np.ndarray, rng: np.random.Generator):
+        self.loop = loop
+        self.X_candidates = X_candidates
+        self.rng = rng
+        self.config = loop.config
+        self.n_classes = loop.n_classes
+        self.model = loop.model
+
+    @property
+    def n_candidates(self) -> int:
+        """Number of candidates."""
+        return self.X_candidates.shape[0]
+
+    @property
+    def X_labeled(self) -> np.ndarray:
+        """Features of the labeled points."""
+        return self.loop.X_pool[self.loop.labeled_indices]
+
+    @property
+    def y_labeled(self) -> np.ndarray:
+        """Labels the loop has been taught."""
+        return self.loop.labels
+
+    @cached_property
+    def probs(self) -> np.ndarray:
+        """Model probabilities on the candidates, (n, C)."""
+        return self.model.predict_proba(self.X_candidates)
+
+    @cached_property
+    def member_probs(self) -> np.ndarray:
+        """Committee member probabilities on the candidates, (M, n, C)."""
+        return self.loop.committee.member_probs(self.X_candidates)
+
+    @cached_property
+    def votes(self) -> np.ndarray:
+        """Committee votes on the candidates, (M, n)."""
+        return np.argmax(self.member_probs, axis=2)
+
+
+class ActiveLoop:
+    """A learner that asks for labels, one batch per round.
+
+    Parameters
+    ----------
+    X_pool : array-like of shape (n_pool, d)
+        Unlabeled candidates.
+    X_test, y_test : array-like
+        Held-out evaluation split.
+    n_classes : int
+        Number of classes of the task.
+    config : LoopConfig, default=LoopConfig()
+        Model, strategy, selector, batch size.
+    random_state : int, default=0
+        Seed of every random choice the loop makes (committee bootstraps,
+        random strategies and batches): same seed, same history.
+
+    Examples
+    --------
+    >>> from alcore.data import make_dataset
+    >>> data = make_dataset("blobs", n_pool=200, n_test=100)
+    >>> loop = ActiveLoop(data.X_pool, data.X_test, data.y_test, data.n_classes)
+    >>> oracle = PoolOracle(data.y_pool)
+    >>> loop.teach([0, 1, 2, 3], oracle([0, 1, 2, 3]))
+    >>> round_ = loop.step(oracle)
+    >>> loop.n_labeled
+    5
+    """
+
+    def __init__(self, X_pool, X_test, y_test, n_classes: int, config: LoopConfig = LoopConfig(),
+                 *, random_state: int = 0):
+        if not isinstance(config, LoopConfig):
+            raise ValueError(f"config must be a LoopConfig, got {type(config).__name__}.")
+        self.X_pool = as_float_array(X_pool, "X_pool", ndim=2)
+        self.X_test = as_float_array(X_test, "X_test", ndim=2)
+        self.y_test = np.asarray(y_test)
+        if self.y_test.shape != (self.X_test.shape[0],):
+            raise ValueError(f"y_test must have one label per row of X_test ({self.X_test.shape[0]}).")
+        if self.X_test.shape[1] != self.X_pool.shape[1]:
+            raise ValueError("X_test must have as many features as X_pool.")
+        self.n_classes = int(n_classes)
+        self.config = config
+        self.strategy = get_strategy(config.strategy)
+        self.selector = get_selector(config.selector)
+        selection_seed, model_seed = np.random.SeedSequence(random_state).spawn(2)
+        self.rng = np.random.default_rng(selection_seed)
+        self._committee_rng = np.random.default_rng(model_seed)
+        self.model = TaskModel(make_model(config.model, random_state), self.n_classes)
+        self.labeled_mask = np.zeros(self.X_pool.shape[0], dtype=bool)
+        self._order: list[int] = []
+        self._labels: list[int] = []
+        self._committee: Optional[Committee] = None
+        self._pending: Optional[tuple[np.ndarray, np.ndarray]] = None
+        self.history: list[Round] = []
+
+    # -- state -------------------------------------------------------------
+    @property
+    def labeled_indices(self) -> np.ndarray:
+        """Pool indices of the labeled points, in the order they were taught."""
+        return np.asarray(self._order, dtype=np.intp)
+
+    @property
+    def labels(self) -> np.ndarray:
+        """Labels taught so far, aligned with ``labeled_indices``."""
+        return np.asarray(self._labels, dtype=np.intp)
+
+    @property
+    def n_labeled(self) -> int:
+        """Number of labeled points."""
+        return len(self._order)
+
+    @property
+    def n_unlabeled(self) -> int:
+        """Number of points still in the pool."""
+        return self.X_pool.shape[0] - self.n_labeled
+
+    @property
+    def note(self) -> str:
+        """A plain-words remark on the model's state (empty when all is normal)."""
+        if not self._order:
+            return "No labels yet: the model predicts equal probabilities for every class."
+        return self.model.note
+
+    @property
+    def committee(self) -> Committee:
+        """The query-by-committee ensemble for the current labeled set (fitted on first use)."""
+        if self._committee is None:
+            committee = Committee(self.model.estimator, self.n_classes, self.config.n_members,
+                                  rng=self._committee_rng)
+            with single_threaded():
+                self._committee = committee.fit(self.X_pool[self.labeled_indices], self.labels)
+        return self._committee
+
+    # -- the round -----------------------------------------------------------
+    def context(self, X_candidates=None, rng: Optional[np.random.Generator] = None) -> QueryContext:
+        """A query context on the unlabeled pool, or on other points (for a score map).
+
+        Parameters
+        ----------
+        X_candidates : array-like, optional
+            Points to score; the unlabeled pool when None.
+        rng : numpy.random.Generator, optional
+            Randomness for the strategy; the loop's own when None. Pass a
+            separate generator for displays, so drawing a map never changes
+            the loop's history.
+        """
+        if X_candidates is None:
+            X_candidates = self.X_pool[~self.labeled_mask]
+        return QueryContext(self, X_candidates, self.rng if rng is None else rng)
+
+    def scores(self, X, rng: Optional[np.random.Generator] = None) -> np.ndarray:
+        """The strategy's utility at arbitrary points X (for an acquisition map)."""
+        if not self._order:
+            return np.zeros(np.asarray(X).shape[0])
+        with single_threaded():
+            return self.strategy.utility(self.context(np.asarray(X, dtype=float),
+                                                      rng or np.random.default_rng(0)))
+
+    def propose(self, k: Optional[int] = None) -> np.ndarray:
+        """Choose the next batch.
+
+        Parameters
+        ----------
+        k : int, optional
+            Batch size; the config's ``batch_size`` when None. Larger than what
+            is left in the pool returns all that is left.
+
+        Returns
+        -------
+        numpy.ndarray of int
+            Pool indices to label, in pick order.
+        """
+        k = self.config.batch_size if k is None else check_k(k)
+        candidates = np.flatnonzero(~self.labeled_mask)
+        if candidates.size == 0:
+            raise ValueError(f"The pool is exhausted: all {self.X_pool.shape[0]} points are labeled.")
+        with single_threaded():
+            ctx = self.context()
+            utilities = np.asarray(self.strategy.utility(ctx), dtype=np.float64)
+            picked = self.selector.select(utilities, ctx, min(k, candidates.size))
+        chosen = candidates[picked]
+        pool_utilities = np.full(self.X_pool.shape[0], np.nan, dtype=np.float32)
+        pool_utilities[candidates] = utilities
+        self._pending = (chosen, pool_utilities)
+        return chosen
+
+    def teach(self, indices, labels) -> Round:
+        """Add labels for pool points, refit and evaluate.
+
+        Parameters
+        ----------
+        indices : array-like of int
+            Pool indices, unlabeled so far, each once.
+        labels : array-like of int
+            Their labels, ``0 .. n_classes - 1``.
+
+        Returns
+        -------
+        Round
+            The record appended to ``history``.
+        """
+        indices = np.asarray(indices)
+        labels = np.asarray(labels)
+        if indices.ndim != 1 or indices.size == 0 or indices.dtype.kind not in "iu":
+            raise ValueError("indices must be a non-empty 1-D array of pool indices.")
+        if labels.shape != indices.shape or labels.dtype.kind not in "iu":
+            raise ValueError(f"labels must be integers, one per index ({indices.size}).")
+        if indices.min() < 0 or indices.max() >= self.X_pool.shape[0]:
+            raise ValueError(f"indices must lie in 0..{self.X_pool.shape[0] - 1}.")
+        if np.unique(indices).size != indices.size:
+            raise ValueError("indices must not repeat a point.")
+        if self.labeled_mask[indices].any():
+            raise ValueError("Some indices are labeled already; teach only unlabeled points.")
+        if labels.min() < 0 or labels.max() >= self.n_classes:
+            raise ValueError(f"labels must lie in 0..{self.n_classes - 1}.")
+        utilities = None
+        if self._pending is not None and np.array_equal(self._pending[0], indices):
+            utilities = self._pending[1]
+        self._pending = None
+        self.labeled_mask[indices] = True
+        self._order.extend(int(i) for i in indices)
+        self._labels.extend(int(y) for y in labels)
+        self._committee = None
+        with single_threaded():
+            self.model.fit(self.X_pool[self.labeled_indices], self.labels)
+            accuracy = float(np.mean(self.model.predict(self.X_test) == self.y_test))
+        record = Round(self.n_labeled, accuracy, indices.astype(np.intp), utilities)
+        self.history.append(record)
+        return record
+
+    def step(self, oracle: Callable[[np.ndarray], np.ndarray], k: Optional[int] = None) -> Round:
+        """One round: propose a batch, ask the oracle, teach its answers."""
+        indices = self.propose(k)
+        return self.teach(indices, oracle(indices))
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Current model's probabilities at X, (n, n_classes)."""
+        if not self._order:
+            return np.full((np.asarray(X).shape[0], self.n_classes), 1.0 / self.n_classes)
+        with single_threaded():
+            return self.model.predict_proba(X)
+
+    @property
+    def curve(self) -> tuple[np.ndarray, np.ndarray]:
+        """(labels used, test accuracy) after each round."""
+        return (np.array([r.n_labels for r in self.history]),
+                np.array([r.accuracy for r in self.history]))
+
+
+class PoolOracle:
+    """A simulated annotator that reads the pool's hidden labels.
+
+    Parameters
+    ----------
+    y_pool : array-like of int
+        The true label of every pool point.
+
+    Attributes
+    ----------
+    n_queries : int
+        Labels handed out so far.
+    """
+
+    def __init__(self, y_pool):
+        self._y_pool = np.asarray(y_pool)
+        self.n_queries = 0
+
+    def __call__(self, indices) -> np.ndarray:
+        indices = np.asarray(indices)
+        self.n_queries += indices.size
+        return self._y_pool[indices]
+
+
+def choose_seed_set(y_pool, size: int, rng: np.random.Generator, method: str = "per_class") -> np.ndarray:
+    """Pick the initial labeled set, as the experimenter would.
+
+    Parameters
+    ----------
+    y_pool : array-like of int
+        Pool labels (the experimenter may use them to get every class).
+    size : int
+        Seed-set size; with ``per_class``, it is spread over the classes
+        (at least one each where the pool has it).
+    rng : numpy.random.Generator
+    method : {'per_class', 'random'}, default='per_class'
+        ``per_class``: a few of each class; ``random``: uniformly at random.
+
+    Returns
+    -------
+    numpy.ndarray of int
+        Distinct pool indices.
+    """
+    y_pool = np.asarray(y_pool)
+    size = min(check_k(size, "size"), y_pool.size)
+    if method == "random":
+        return rng.choice(y_pool.size, size=size, replace=False)
+    if method != "per_class":
+        raise ValueError(f"method must be 'per_class' or 'random', got {method!r}.")
+    classes = np.unique(y_pool)
+    chosen: list[int] = []
+    for position, cls in enumerate(rng.permutation(classes)):
+        share = size // classes.size + (1 if position < size % classes.size else 0)
+        rows = np.flatnonzero(y_pool == cls)
+        chosen.extend(rng.choice(rows, size=min(share, rows.size), replace=False).tolist())
+    if not chosen:  # fewer seeds than classes still gets one point
+        chosen = [int(rng.integers(y_pool.size))]
+    return np.asarray(chosen, dtype=np.intp)
+
+
+@dataclass
+class Race:
+    """Several learners on the same pool, seed set and test split, stepped together.
+
+    Parameters
+    ----------
+    dataset : Dataset
+    configs : dict of str to LoopConfig
+        One learner per entry, keyed by a display name.
+    seed : int, default=0
+        Seed of the seed set and of every learner's randomness.
+    seed_size : int, default=4
+        Initial labeled set size.
+    seed_method : {'per_class', 'random'}, default='per_class'
+    """
+
+    dataset: Dataset
+    configs: dict
+    seed: int = 0
+    seed_size: int = 4
+    seed_method: str = "per_class"
+    loops: dict = field(init=False)
+    oracle: PoolOracle = field(init=False)
+
+    def __post_init__(self):
+        if not self.configs:
+            raise ValueError("configs is empty; pass at least one LoopConfig.")
+        seed_rng, *loop_seeds = np.random.SeedSequence(self.seed).spawn(1 + len(self.configs))
+        data = self.dataset
+        self.oracle = PoolOracle(data.y_pool)
+        self.seed_indices = choose_seed_set(data.y_pool, self.seed_size, np.random.default_rng(seed_rng),
+                                            self.seed_method)
+        self.loops = {}
+        for (name, config), loop_seed in zip(self.configs.items(), loop_seeds):
+            loop = ActiveLoop(data.X_pool, data.X_test, data.y_test, data.n_classes, config,
+                              random_state=int(loop_seed.generate_state(1)[0]))
+            loop.teach(self.seed_indices, self.oracle(self.seed_indices))
+            self.loops[name] = loop
+
+    @property
+    def finished(self) -> bool:
+        """True when every learner has labeled its whole pool."""
+        return all(loop.n_unlabeled == 0 for loop in self.loops.values())
+
+    def step(self, k: Optional[int] = None) -> dict:
+        """One round for every learner that still has unlabeled points."""
+        return {name: loop.step(self.oracle, k) for name, loop in self.loops.items() if loop.n_unlabeled}
+
+
+def race_curves(make_data: Callable[[int], Dataset], configs: dict, seeds: Sequence[int], budget: int,
+                *, seed_size: int = 4, seed_method: str = "per_class",
+                progress: Optional[Callable[[float], None]] = None) -> tuple[np.ndarray, dict]:
+    """Run the same race over many seeds and return every learning curve.
+
+    Parameters
+    ----------
+    make_data : callable
+        ``make_data(seed) -> Dataset``: a fresh draw of the data for each seed.
+    configs : dict of str to LoopConfig
+    seeds : sequence of int
+    budget : int
+        Labels to reach (seed set included); the last batch may be cut short.
+    seed_size, seed_method
+        As for :class:`Race`.
+    progress : callable, optional
+        Called with the fraction done (0 to 1) after each seed.
+
+    Returns
+    -------
+    labels : numpy.ndarray of int, shape (n_points,)
+        Label counts at which accuracy is recorded: ``seed_size`` then one
+        entry per round.
+    accuracy : dict of str to numpy.ndarray, shape (n_seeds, n_points)
+        Test accuracy of each learner for each seed.
+    """
+    budget = check_k(budget, "budget")
+    seeds = list(seeds)
+    if not seeds:
+        raise ValueError("seeds is empty; pass at least one seed.")
+    curves = {name: [] for name in configs}
+    labels = None
+    for done, seed in enumerate(seeds, start=1):
+        race = Race(make_data(seed), configs, seed=seed, seed_size=seed_size, seed_method=seed_method)
+        for name, loop in race.loops.items():
+            while loop.n_labeled < budget and loop.n_unlabeled:
+                loop.step(race.oracle, min(loop.config.batch_size, budget - loop.n_labeled))
+            counts, accuracy = loop.curve
+            curves[name].append(accuracy)
+            labels = counts if labels is None or counts.size > labels.size else labels
+        if progress is not None:
+            progress(done / len(seeds))
+    width = labels.size
+    return labels, {name: np.array([np.pad(a, (0, width - a.size), mode="edge") for a in runs])
+                    for name, runs in curves.items()}

@@ -1,0 +1,369 @@
+"""Model factories and the wrappers that make any scikit-learn classifier safe
+for active learning: one probability column per class of the task, whatever
+the labeled set has seen, and a bootstrap committee for query-by-committee.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+from scipy.optimize import minimize
+from scipy.special import expit, softmax
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import PolynomialFeatures, StandardScaler
+from sklearn.svm import SVC
+from threadpoolctl import ThreadpoolController
+
+from alcore._checks import as_float_array
+
+_THREADPOOLS = ThreadpoolController()
+
+
+def single_threaded():
+    """Context manager that limits BLAS to one thread.
+
+    Small fits run several times faster without BLAS thread start-up, and a
+    server with several sessions should not let one fit take every core.
+    """
+    return _THREADPOOLS.limit(limits=1, user_api="blas")
+
+
+class SoftmaxRegression(ClassifierMixin, BaseEstimator):
+    """Multinomial logistic regression with an L2 penalty, in numpy and scipy.
+
+    Minimises ``0.5 * |W|^2 + C * sum_i -log p(y_i | x_i)`` over one weight
+    vector and one (unpenalised) bias per class, ``p = softmax(x W + b)``: the
+    objective of scikit-learn's multinomial ``LogisticRegression`` (for two
+    classes, scikit-learn keeps a single weight vector instead, which amounts to
+    half this penalty). It is the softmax-linear model that the closed forms of
+    expected gradient length and BADGE assume, and it warm-starts: a refit
+    after one more label starts from the previous weights, which makes a loop
+    round several times cheaper than a cold fit.
+
+    Parameters
+    ----------
+    C : float, default=1.0
+        Inverse regularisation strength.
+    max_iter : int, default=500
+        L-BFGS iterations at most.
+    warm_start : bool, default=True
+        Start a refit from the previous solution when the classes are the same.
+    """
+
+    def __init__(self, C: float = 1.0, max_iter: int = 500, warm_start: bool = True):
+        self.C = C
+        self.max_iter = max_iter
+        self.warm_start = warm_start
+
+    def _objective(self, flat, X1, onehot):
+        weights = flat.reshape(X1.shape[1], onehot.shape[1])
+        logits = X1 @ weights
+        logits -= logits.max(axis=1, keepdims=True)
+        exp_logits = np.exp(logits)
+        normaliser = exp_logits.sum(axis=1, keepdims=True)
+        penalty = weights[:-1]
+        # -sum log p(y|x) = sum(log normaliser) - sum(logit of the true class)
+        loss = self.C * (np.log(normaliser).sum() - np.einsum("ij,ij->", onehot, logits))
+        loss += 0.5 * np.einsum("ij,ij->", penalty, penalty)
+        gradient = self.C * (X1.T @ (exp_logits / normaliser - onehot))
+        gradient[:-1] += penalty
+        return loss, gradient.ravel()
+
+    def fit(self, X, y):
+        """Fit by L-BFGS on the penalised log-likelihood."""
+        X = as_float_array(X, "X", ndim=2)
+        classes, codes = np.unique(y, return_inverse=True)
+        if classes.size < 2:
+            raise ValueError("SoftmaxRegression needs at least two classes in y.")
+        X1 = np.hstack([X, np.ones((X.shape[0], 1))])
+        onehot = np.zeros((X.shape[0], classes.size))
+        onehot[np.arange(X.shape[0]), codes] = 1.0
+        start = np.zeros(X1.shape[1] * classes.size)
+        previous = getattr(self, "weights_", None)
+        if self.warm_start and previous is not None and np.array_equal(self.classes_, classes) \
+                and previous.shape == (X1.shape[1], classes.size):
+            start = previous.ravel()
+        result = minimize(
+            self._objective, start, args=(X1, onehot), jac=True, method="L-BFGS-B",
+            options={"maxiter": self.max_iter, "gtol": 1e-6},
+        )
+        self.classes_ = classes
+        self.weights_ = result.x.reshape(X1.shape[1], classes.size)
+        self.coef_ = self.weights_[:-1].T
+        self.intercept_ = self.weights_[-1]
+        return self
+
+    def decision_function(self, X):
+        """Class scores ``x W + b``, shape (n, n_classes_seen)."""
+        return np.asarray(X) @ self.coef_.T + self.intercept_
+
+    def predict_proba(self, X):
+        """Softmax of the class scores, columns in the order of ``classes_``."""
+        return softmax(self.decision_function(X), axis=1)
+
+    def predict(self, X):
+        """Most probable class."""
+        return self.classes_[np.argmax(self.decision_function(X), axis=1)]
+
+
+class RBFSVM(ClassifierMixin, BaseEstimator):
+    """RBF-kernel SVM with probabilities from Platt scaling.
+
+    Platt scaling is fitted by cross-validation once every class has at least
+    two labeled examples; before that the probabilities are a softmax (or a
+    sigmoid, for two classes) of the SVM's decision values, which ranks points
+    the same way but is not calibrated.
+
+    Parameters
+    ----------
+    C : float, default=1.0
+        Regularisation strength of the SVM (larger = fits the labels harder).
+    gamma : {'scale', 'auto'} or float, default='scale'
+        RBF kernel width, as in :class:`sklearn.svm.SVC`.
+    random_state : int or None, default=None
+        Seed for the calibration folds.
+    """
+
+    def __init__(self, C: float = 1.0, gamma="scale", random_state=None):
+        self.C = C
+        self.gamma = gamma
+        self.random_state = random_state
+
+    def fit(self, X, y):
+        """Fit the SVM (and its calibration, when there are enough labels)."""
+        svm = SVC(kernel="rbf", C=self.C, gamma=self.gamma, random_state=self.random_state)
+        self.classes_, counts = np.unique(y, return_counts=True)
+        folds = int(min(3, counts.min()))
+        if folds >= 2:
+            self.model_ = CalibratedClassifierCV(svm, method="sigmoid", cv=folds, ensemble=False)
+        else:
+            self.model_ = svm
+        self.model_.fit(X, y)
+        return self
+
+    def predict_proba(self, X):
+        """Class probabilities, columns in the order of ``classes_``."""
+        if isinstance(self.model_, CalibratedClassifierCV):
+            return self.model_.predict_proba(X)
+        decision = self.model_.decision_function(X)
+        if decision.ndim == 1:
+            positive = expit(decision)
+            return np.column_stack([1.0 - positive, positive])
+        return softmax(decision, axis=1)
+
+    def predict(self, X):
+        """Most probable class."""
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A named model the app and the loop can build.
+
+    Attributes
+    ----------
+    name : str
+        Registry key.
+    label : str
+        Short name for the UI.
+    description : str
+        One line on what it is and when it suits.
+    build : callable
+        ``build(random_state) -> unfitted scikit-learn classifier``.
+    """
+
+    name: str
+    label: str
+    description: str
+    build: Callable[[int], BaseEstimator]
+
+
+def _logreg(random_state):
+    return SoftmaxRegression(C=1.0)
+
+
+def _poly_logreg(random_state):
+    return make_pipeline(
+        StandardScaler(), PolynomialFeatures(degree=3), SoftmaxRegression(C=10.0, warm_start=False)
+    )
+
+
+def _svm(random_state):
+    return RBFSVM(C=1.0, random_state=random_state)
+
+
+def _knn(random_state):
+    return KNeighborsClassifier(n_neighbors=5, weights="distance")
+
+
+def _forest(random_state):
+    return RandomForestClassifier(n_estimators=50, min_samples_leaf=1, random_state=random_state)
+
+
+MODELS: dict[str, ModelSpec] = {
+    spec.name: spec
+    for spec in (
+        ModelSpec("logreg", "Logistic regression", "A straight boundary; fast and well behaved.", _logreg),
+        ModelSpec(
+            "poly_logreg",
+            "Curved logistic regression",
+            "Logistic regression on cubic features: a boundary that can bend.",
+            _poly_logreg,
+        ),
+        ModelSpec("svm_rbf", "RBF SVM", "A kernel SVM with Platt-scaled probabilities; bends freely.", _svm),
+        ModelSpec("knn", "k-nearest neighbours", "Votes of the 5 nearest labeled points, by distance.", _knn),
+        ModelSpec("forest", "Random forest", "50 trees; blocky boundaries, confident far from data.", _forest),
+    )
+}
+
+
+def make_model(name: str, random_state: int = 0) -> BaseEstimator:
+    """Build an unfitted classifier by registry name.
+
+    Parameters
+    ----------
+    name : str
+        One of ``alcore.models.MODELS``.
+    random_state : int, default=0
+        Seed for models that use randomness.
+
+    Returns
+    -------
+    sklearn.base.BaseEstimator
+    """
+    if name not in MODELS:
+        raise ValueError(f"model must be one of {sorted(MODELS)}, got {name!r}.")
+    return MODELS[name].build(random_state)
+
+
+class TaskModel:
+    """A classifier that always answers with one probability column per class.
+
+    Parameters
+    ----------
+    estimator : scikit-learn classifier
+        Any estimator with ``predict_proba``; it is cloned before each fit.
+    n_classes : int
+        Number of classes of the task; labels are ``0 .. n_classes - 1``.
+
+    Attributes
+    ----------
+    note : str
+        Empty after a normal fit; a plain-words explanation when the labeled
+        set has a single class and the prediction is uniform.
+    """
+
+    def __init__(self, estimator, n_classes: int):
+        if not hasattr(estimator, "predict_proba"):
+            raise ValueError(
+                f"{type(estimator).__name__} has no predict_proba; pass a probabilistic classifier."
+            )
+        if isinstance(n_classes, bool) or int(n_classes) != n_classes or n_classes < 2:
+            raise ValueError(f"n_classes must be an integer of at least 2, got {n_classes!r}.")
+        self.estimator = estimator
+        self.n_classes = int(n_classes)
+        self.note = ""
+        self.fitted_ = None
+        self.columns_ = None
+
+    def fit(self, X, y) -> "TaskModel":
+        """Fit on a labeled set (any subset of the task's classes)."""
+        X = as_float_array(X, "X", ndim=2)
+        y = np.asarray(y)
+        if y.shape != (X.shape[0],):
+            raise ValueError(f"y must have one label per row of X ({X.shape[0]}), got shape {y.shape}.")
+        if y.dtype.kind not in "iu" or y.min() < 0 or y.max() >= self.n_classes:
+            raise ValueError(f"y must hold integer labels in 0..{self.n_classes - 1}.")
+        seen = np.unique(y)
+        if seen.size < 2:
+            self.fitted_ = None
+            self.columns_ = seen
+            self.note = (
+                "Only one class is labeled so far, so the model cannot tell classes apart yet: "
+                "it predicts equal probabilities until a second class is labeled."
+            )
+            return self
+        previous = self.fitted_
+        if previous is not None and getattr(previous, "warm_start", False):
+            estimator = previous  # refit in place, starting from the last solution
+        else:
+            estimator = clone(self.estimator)
+        if "n_neighbors" in estimator.get_params():
+            estimator.set_params(n_neighbors=min(estimator.get_params()["n_neighbors"], y.size))
+        estimator.fit(X, y)
+        self.fitted_ = estimator
+        self.columns_ = np.asarray(estimator.classes_, dtype=np.intp)
+        self.note = ""
+        return self
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Probabilities of shape (n, n_classes); classes never labeled get 0
+        (or, before two classes are labeled, every class gets 1 / n_classes)."""
+        if self.columns_ is None:
+            raise ValueError("This TaskModel is not fitted yet; call fit(X, y) first.")
+        X = np.asarray(X)
+        if self.fitted_ is None:
+            return np.full((X.shape[0], self.n_classes), 1.0 / self.n_classes)
+        probs = np.zeros((X.shape[0], self.n_classes))
+        probs[:, self.columns_] = self.fitted_.predict_proba(X)
+        return probs
+
+    def predict(self, X) -> np.ndarray:
+        """Most probable class per row."""
+        return np.argmax(self.predict_proba(X), axis=1)
+
+
+class Committee:
+    """Query-by-committee: M copies of a model, each fitted on a bootstrap sample.
+
+    The bootstrap is drawn within each class, so every member sees every class
+    the labeled set has (a member that saw one class could only vote for it).
+
+    Parameters
+    ----------
+    estimator : scikit-learn classifier
+        The base model, cloned for each member.
+    n_classes : int
+        Number of classes of the task.
+    n_members : int, default=5
+        Committee size M.
+    rng : numpy.random.Generator
+        Source of the bootstrap samples.
+    """
+
+    def __init__(self, estimator, n_classes: int, n_members: int = 5, *, rng: np.random.Generator):
+        if isinstance(n_members, bool) or int(n_members) != n_members or n_members < 2:
+            raise ValueError(f"n_members must be an integer of at least 2, got {n_members!r}.")
+        self.estimator = estimator
+        self.n_classes = int(n_classes)
+        self.n_members = int(n_members)
+        self.rng = rng
+        self.members_: list[TaskModel] = []
+
+    def fit(self, X, y) -> "Committee":
+        """Fit every member on its own stratified bootstrap sample of (X, y)."""
+        X = np.asarray(X)
+        y = np.asarray(y)
+        by_class = [np.flatnonzero(y == c) for c in np.unique(y)]
+        self.members_ = []
+        for _ in range(self.n_members):
+            sample = np.concatenate([self.rng.choice(rows, size=rows.size) for rows in by_class])
+            member = TaskModel(self.estimator, self.n_classes).fit(X[sample], y[sample])
+            self.members_.append(member)
+        return self
+
+    def member_probs(self, X) -> np.ndarray:
+        """Member probabilities, shape (M, n, n_classes)."""
+        if not self.members_:
+            raise ValueError("This Committee is not fitted yet; call fit(X, y) first.")
+        return np.stack([member.predict_proba(X) for member in self.members_])
+
+    def votes(self, X) -> np.ndarray:
+        """Each member's predicted class, shape (M, n)."""
+        return np.argmax(self.member_probs(X), axis=2)

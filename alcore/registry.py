@@ -1,0 +1,134 @@
+"""Names -> strategies and batch selectors, each with a one-line description
+for the UI. Other modules add theirs with :func:`register_strategy` and
+:func:`register_selector`.
+
+A strategy turns a :class:`alcore.loop.QueryContext` (the candidates, the
+labeled set and the fitted model, with lazily computed probabilities and
+committee outputs) into one utility per candidate, higher = ask first. A
+selector turns those utilities and the context into ``k`` candidate indices.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from alcore import batch, scores
+
+
+@dataclass(frozen=True)
+class Strategy:
+    """An acquisition strategy.
+
+    Attributes
+    ----------
+    name : str
+        Registry key (used in URLs and configs).
+    label : str
+        Short name for the UI.
+    description : str
+        One plain sentence on what it asks for.
+    utility : callable
+        ``utility(context) -> (n_candidates,)`` utilities, higher = ask first.
+    is_random : bool
+        True for the random baseline, whose utilities are noise, not a picture.
+    """
+
+    name: str
+    label: str
+    description: str
+    utility: Callable[..., np.ndarray]
+    is_random: bool = False
+
+
+@dataclass(frozen=True)
+class Selector:
+    """A batch selector.
+
+    Attributes
+    ----------
+    name : str
+        Registry key.
+    label : str
+        Short name for the UI.
+    description : str
+        One plain sentence on how it builds a batch.
+    select : callable
+        ``select(utilities, context, k) -> indices`` into the candidates.
+    """
+
+    name: str
+    label: str
+    description: str
+    select: Callable[..., np.ndarray]
+
+
+STRATEGIES: dict[str, Strategy] = {}
+SELECTORS: dict[str, Selector] = {}
+
+
+def register_strategy(strategy: Strategy) -> Strategy:
+    """Add a strategy to the registry (a name can be registered once)."""
+    if strategy.name in STRATEGIES:
+        raise ValueError(f"A strategy named {strategy.name!r} is already registered.")
+    STRATEGIES[strategy.name] = strategy
+    return strategy
+
+
+def register_selector(selector: Selector) -> Selector:
+    """Add a batch selector to the registry (a name can be registered once)."""
+    if selector.name in SELECTORS:
+        raise ValueError(f"A selector named {selector.name!r} is already registered.")
+    SELECTORS[selector.name] = selector
+    return selector
+
+
+def get_strategy(name: str) -> Strategy:
+    """Look a strategy up by name, with the valid names in the error."""
+    if name not in STRATEGIES:
+        raise ValueError(f"strategy must be one of {sorted(STRATEGIES)}, got {name!r}.")
+    return STRATEGIES[name]
+
+
+def get_selector(name: str) -> Selector:
+    """Look a selector up by name, with the valid names in the error."""
+    if name not in SELECTORS:
+        raise ValueError(f"selector must be one of {sorted(SELECTORS)}, got {name!r}.")
+    return SELECTORS[name]
+
+
+for _strategy in (
+    Strategy("random", "Random", "Every unlabeled point is equally likely: the baseline to beat.",
+             lambda ctx: ctx.rng.random(ctx.n_candidates), is_random=True),
+    Strategy("least_confidence", "Least confidence",
+             "Ask where the most likely class is least probable: 1 - max p.",
+             lambda ctx: scores.least_confidence(ctx.probs, check_input=False)),
+    Strategy("margin", "Margin", "Ask where the top two classes are closest: 1 - (p1 - p2).",
+             lambda ctx: scores.margin(ctx.probs, check_input=False)),
+    Strategy("entropy", "Entropy", "Ask where the predicted distribution is most spread: -sum p log p.",
+             lambda ctx: scores.entropy(ctx.probs, check_input=False)),
+    Strategy("vote_entropy", "QBC: vote entropy",
+             "A committee of models trained on resamples votes; ask where the votes split most.",
+             lambda ctx: scores.vote_entropy(ctx.votes, ctx.n_classes, check_input=False)),
+    Strategy("kl_disagreement", "QBC: average KL",
+             "Ask where committee members' probabilities differ most from their average.",
+             lambda ctx: scores.kl_disagreement(ctx.member_probs, check_input=False)),
+):
+    register_strategy(_strategy)
+
+for _selector in (
+    Selector("top_k", "Top-k", "The k highest utilities, even if they sit side by side.",
+             lambda utilities, ctx, k: batch.top_k(utilities, k)),
+    Selector("k_center", "K-centers", "Greedy core-set: each pick is the point farthest from all "
+             "labeled and picked points; ignores utility.",
+             lambda utilities, ctx, k: batch.k_center_greedy(ctx.X_candidates, ctx.X_labeled, k)),
+    Selector("hybrid", "Hybrid", "Each pick maximises alpha x utility + (1 - alpha) x distance "
+             "to the labeled and picked points.",
+             lambda utilities, ctx, k: batch.hybrid(utilities, ctx.X_candidates, ctx.X_labeled, k,
+                                                    alpha=ctx.config.alpha)),
+    Selector("random", "Random batch", "k points drawn uniformly, ignoring utility.",
+             lambda utilities, ctx, k: batch.random_batch(ctx.n_candidates, k, ctx.rng)),
+):
+    register_selector(_selector)
