@@ -154,7 +154,7 @@ class ActiveLoop:
     >>> data = make_dataset("blobs", n_pool=200, n_test=100)
     >>> loop = ActiveLoop(data.X_pool, data.X_test, data.y_test, data.n_classes)
     >>> oracle = PoolOracle(data.y_pool)
-    >>> loop.teach([0, 1, 2, 3], oracle([0, 1, 2, 3]))
+    >>> first = loop.teach([0, 1, 2, 3], oracle([0, 1, 2, 3]))
     >>> round_ = loop.step(oracle)
     >>> loop.n_labeled
     5
@@ -449,6 +449,18 @@ class Race:
         return {name: loop.step(self.oracle, k) for name, loop in self.loops.items() if loop.n_unlabeled}
 
 
+def _race_one_seed(make_data, configs, seed, budget, seed_size, seed_method):
+    """Run one seed of a race to ``budget`` labels; return each learner's curve."""
+    with single_threaded():
+        race = Race(make_data(seed), configs, seed=seed, seed_size=seed_size, seed_method=seed_method)
+        curves = {}
+        for name, loop in race.loops.items():
+            while loop.n_labeled < budget and loop.n_unlabeled:
+                loop.step(race.oracle, min(loop.config.batch_size, budget - loop.n_labeled))
+            curves[name] = loop.curve
+    return curves
+
+
 def race_curves(make_data: Callable[[int], Dataset], configs: dict, seeds: Sequence[int], budget: int,
                 *, seed_size: int = 4, seed_method: str = "per_class",
                 progress: Optional[Callable[[float], None]] = None) -> tuple[np.ndarray, dict]:
@@ -470,27 +482,24 @@ def race_curves(make_data: Callable[[int], Dataset], configs: dict, seeds: Seque
     Returns
     -------
     labels : numpy.ndarray of int, shape (n_points,)
-        Label counts at which accuracy is recorded: ``seed_size`` then one
-        entry per round.
+        Label counts at which accuracy is recorded: the seed set's size, then
+        one entry per round.
     accuracy : dict of str to numpy.ndarray, shape (n_seeds, n_points)
-        Test accuracy of each learner for each seed.
+        Test accuracy of each learner for each seed (a run that exhausted its
+        pool early keeps its last value).
     """
     budget = check_k(budget, "budget")
     seeds = list(seeds)
     if not seeds:
         raise ValueError("seeds is empty; pass at least one seed.")
-    curves = {name: [] for name in configs}
-    labels = None
+    runs = []
     for done, seed in enumerate(seeds, start=1):
-        race = Race(make_data(seed), configs, seed=seed, seed_size=seed_size, seed_method=seed_method)
-        for name, loop in race.loops.items():
-            while loop.n_labeled < budget and loop.n_unlabeled:
-                loop.step(race.oracle, min(loop.config.batch_size, budget - loop.n_labeled))
-            counts, accuracy = loop.curve
-            curves[name].append(accuracy)
-            labels = counts if labels is None or counts.size > labels.size else labels
+        runs.append(_race_one_seed(make_data, configs, seed, budget, seed_size, seed_method))
         if progress is not None:
             progress(done / len(seeds))
-    width = labels.size
-    return labels, {name: np.array([np.pad(a, (0, width - a.size), mode="edge") for a in runs])
-                    for name, runs in curves.items()}
+    labels = max((curve[0] for run in runs for curve in run.values()), key=len)
+    return labels, {
+        name: np.array([np.pad(run[name][1], (0, labels.size - run[name][1].size), mode="edge")
+                        for run in runs])
+        for name in configs
+    }
