@@ -1,0 +1,39 @@
+"""Summaries over seeds."""
+
+import numpy as np
+import pytest
+from scipy import stats as scipy_stats
+
+from alcore.stats import Estimate, estimate, labels_to_reach, mean_interval, paired_saving
+
+
+def test_mean_interval_hand_worked():
+    mean, low, high = mean_interval(np.array([[1.0, 10.0], [3.0, 10.0]]))
+    np.testing.assert_allclose(mean, [2.0, 10.0])
+    half = scipy_stats.t.ppf(0.975, 1) * np.std([1, 3], ddof=1) / np.sqrt(2)
+    np.testing.assert_allclose(low, [2.0 - half, 10.0])
+    np.testing.assert_allclose(high, [2.0 + half, 10.0])
+
+
+def test_estimate_ignores_nan_and_formats():
+    result = estimate([1.0, 2.0, np.nan, 3.0])
+    assert result.n == 3 and result.mean == 2.0
+    assert result.format(digits=0) == f"2 ({result.low:.0f} to {result.high:.0f})"
+    assert estimate([np.nan]).format() == "n/a"
+    assert Estimate(0.25, np.nan, np.nan, 1).format(scale=100, unit="%") == "25.0%"
+
+
+def test_labels_to_reach():
+    labels = [4, 5, 6]
+    accuracy = [[0.5, 0.81, 0.9], [0.85, 0.9, 0.9], [0.1, 0.2, 0.3]]
+    np.testing.assert_array_equal(labels_to_reach(labels, accuracy, 0.8), [5, 4, np.nan])
+    with pytest.raises(ValueError, match="points per run"):
+        labels_to_reach([1, 2], [[0.1, 0.2, 0.3]], 0.5)
+
+
+def test_paired_saving():
+    result = paired_saving([10, 10, 10], [20, 20, 20])
+    assert result.mean == pytest.approx(0.5) and result.low == pytest.approx(0.5)
+    assert np.isnan(paired_saving([np.nan], [10]).mean)
+    worse = paired_saving([30, 25, 35, 28], [20, 22, 18, 25])
+    assert worse.mean < 0 and worse.high < 0  # honest: active needs more here
