@@ -133,13 +133,14 @@ def vote_entropy(votes, n_classes: int, *, check_input: bool = True) -> np.ndarr
                 f"found {votes.min()}..{votes.max()}."
             )
     votes = np.asarray(votes)
-    n_members, n_candidates = votes.shape
-    n_classes = int(n_classes)
-    # One bincount over (candidate, class) cells counts every vote at once.
-    cells = votes + n_classes * np.arange(n_candidates)[None, :]
-    counts = np.bincount(cells.ravel(), minlength=n_candidates * n_classes)
-    shares = counts.reshape(n_candidates, n_classes) / n_members
-    return entr(shares).sum(axis=1)
+    n_members = votes.shape[0]
+    # sum_c s_c log s_c over vote shares s_c equals the mean over members of
+    # log(share of the member's own vote), so count, for each member, the
+    # members that agree with it: M x M comparisons, whatever the classes.
+    agreeing = np.zeros(votes.shape)
+    for member_votes in votes:  # a loop over the M members, not over points
+        agreeing += votes == member_votes
+    return -np.log(agreeing / n_members).mean(axis=0)
 
 
 def kl_disagreement(member_probs, *, check_input: bool = True) -> np.ndarray:
