@@ -107,8 +107,9 @@ class _NearestCentre:
             self.owner[rows] = d2.argmin(axis=1)
             self.min_sq[rows] = np.maximum(d2[np.arange(d2.shape[0]), self.owner[rows]], 0.0)
 
-    def add(self, index: int) -> None:
-        """Make candidate ``index`` a centre and update the distances it can shorten."""
+    def add(self, index: int) -> np.ndarray:
+        """Make candidate ``index`` a centre, update the distances it shortens
+        and return the rows whose distance changed."""
         centre = self.X[index]
         if self.n_centres == 0:
             rows = np.arange(self.X.shape[0])
@@ -121,9 +122,9 @@ class _NearestCentre:
         if rows.size > self.X.shape[0] // 4:
             # Pruning keeps too many rows to pay for gathering them: update all.
             d2 = self.sq_norms - 2.0 * (self.X @ centre) + centre @ centre
-            closer = d2 < self.min_sq
-            self.min_sq[closer] = np.maximum(d2[closer], 0.0)
-            self.owner[closer] = self.n_centres
+            updated = np.flatnonzero(d2 < self.min_sq)
+            self.min_sq[updated] = np.maximum(d2[updated], 0.0)
+            self.owner[updated] = self.n_centres
         else:
             d2 = self.sq_norms[rows] - 2.0 * (self.X[rows] @ centre) + centre @ centre
             closer = d2 < self.min_sq[rows]
@@ -133,6 +134,7 @@ class _NearestCentre:
         self.centres[self.n_centres] = centre
         self.n_centres += 1
         self.min_sq[index] = 0.0
+        return updated
 
 
 def _check_geometry(X_candidates, X_labeled):
@@ -231,22 +233,26 @@ def hybrid(utilities, X_candidates, X_labeled, k: int, alpha: float = 0.5, *, dt
         )
     alpha = check_fraction(alpha, "alpha")
     k = min(check_k(k), X_candidates.shape[0])
-    scaled_utility = alpha * _min_max(utilities.astype(np.float64))
     state = _NearestCentre(X_candidates, X_labeled, k, dtype)
-    remaining = np.ones(X_candidates.shape[0], dtype=bool)
+    # Picked points leave the race: -inf utility, and +inf / -inf distance in the
+    # two copies used for the minimum and for the maximum and the score.
+    utility_left = alpha * _min_max(utilities.astype(np.float64))
+    distance_for_min = np.sqrt(np.maximum(state.min_sq, 0.0), dtype=np.float64)
+    distance_for_max = distance_for_min.copy()
     picks = np.empty(k, dtype=np.intp)
     for step in range(k):
-        if state.n_centres == 0:
-            score = scaled_utility
-        else:
-            distance = np.sqrt(np.maximum(state.min_sq, 0.0), dtype=np.float64)
-            low = distance[remaining].min()
-            span = distance.max() - low
-            scaled_distance = (distance - low) / span if span > 0 else np.zeros_like(distance)
-            score = scaled_utility + (1.0 - alpha) * scaled_distance
-        score = np.where(remaining, score, -np.inf)
+        score = utility_left
+        if state.n_centres and alpha < 1.0:
+            # alpha u + (1 - alpha) (d - low) / span ranks like alpha u + (1 - alpha) d / span.
+            span = distance_for_max.max() - distance_for_min.min()
+            if span > 0:
+                score = utility_left + ((1.0 - alpha) / span) * distance_for_max
         pick = int(np.argmax(score))
         picks[step] = pick
-        remaining[pick] = False
-        state.add(pick)
+        utility_left[pick] = -np.inf
+        changed = state.add(pick)
+        distance_for_min[changed] = np.sqrt(np.maximum(state.min_sq[changed], 0.0))
+        distance_for_max[changed] = distance_for_min[changed]
+        distance_for_min[pick] = np.inf
+        distance_for_max[pick] = -np.inf
     return picks
