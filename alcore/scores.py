@@ -140,7 +140,7 @@ def vote_entropy(votes, n_classes: int, *, check_input: bool = True) -> np.ndarr
     agreeing = np.zeros(votes.shape)
     for member_votes in votes:  # a loop over the M members, not over points
         agreeing += votes == member_votes
-    return -np.log(agreeing / n_members).mean(axis=0)
+    return np.log(n_members / agreeing).mean(axis=0)
 
 
 def kl_disagreement(member_probs, *, check_input: bool = True) -> np.ndarray:
