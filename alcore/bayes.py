@@ -15,7 +15,7 @@ are well defined. MC samples are laid out [T, n, C] throughout the engine.
 from __future__ import annotations
 
 import numpy as np
-from scipy.linalg import cho_factor, solve_triangular
+from scipy.linalg import cholesky, solve_triangular
 from scipy.special import softmax
 from sklearn.base import BaseEstimator, ClassifierMixin
 
@@ -263,7 +263,7 @@ class LaplaceLogistic(SoftmaxRegression):
             raise ValueError(f"bias_precision must be positive, got {self.bias_precision!r}.")
         super().fit(X, y)
         X1 = np.hstack([np.asarray(X, dtype=np.float64), np.ones((len(X), 1))])
-        self.precision_cholesky_ = cho_factor(self._precision(X1), lower=True)[0]
+        self.precision_cholesky_ = cholesky(self._precision(X1), lower=True)
         return self
 
     def _precision(self, X1):
