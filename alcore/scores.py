@@ -20,6 +20,7 @@ import numpy as np
 from scipy.special import entr, rel_entr
 
 from alcore._checks import as_float_array, as_probabilities, check_k
+from alcore.models import single_threaded
 
 
 def least_confidence(probs, *, check_input: bool = True) -> np.ndarray:
@@ -298,7 +299,8 @@ def expected_error_reduction(model, X_labeled, y_labeled, X_candidates, *, X_eva
     ``loss='zero_one'``, ``mean(H[p'(. | u)])`` (the expected log loss) for
     ``loss='log'``. The utility is the current error minus the average of
     those errors weighted by ``p(y | x)``: higher = the label is expected to
-    remove more error. Cost: one refit per (candidate, label) pair.
+    remove more error. Cost: one refit per (candidate, label) pair; the
+    refits run with one BLAS thread, since thread start-up would dominate them.
 
     Parameters
     ----------
@@ -351,17 +353,18 @@ def expected_error_reduction(model, X_labeled, y_labeled, X_candidates, *, X_eva
             raise ValueError("X_labeled, X_candidates and X_eval must have the same number of features.")
     scored = _subsample(X_candidates.shape[0], candidate_subsample, "candidate_subsample", rng)
     X_eval = X_eval[_subsample(X_eval.shape[0], pool_subsample, "pool_subsample", rng)]
-    probs = model.predict_proba(X_candidates[scored])
     X_plus = np.vstack([X_labeled, X_candidates[:1]])
     y_plus = np.append(y_labeled, 0)
     expected = np.zeros(scored.size)
-    for row, candidate in enumerate(scored):
-        X_plus[-1] = X_candidates[candidate]
-        for label in np.flatnonzero(probs[row] > 0):
-            y_plus[-1] = label
-            refit = copy.deepcopy(model).fit(X_plus, y_plus)
-            expected[row] += probs[row, label] * _risk(refit.predict_proba(X_eval), loss)
-    scored_utilities = _risk(model.predict_proba(X_eval), loss) - expected
+    with single_threaded():
+        probs = model.predict_proba(X_candidates[scored])
+        for row, candidate in enumerate(scored):
+            X_plus[-1] = X_candidates[candidate]
+            for label in np.flatnonzero(probs[row] > 0):
+                y_plus[-1] = label
+                refit = copy.deepcopy(model).fit(X_plus, y_plus)
+                expected[row] += probs[row, label] * _risk(refit.predict_proba(X_eval), loss)
+        scored_utilities = _risk(model.predict_proba(X_eval), loss) - expected
     utilities = np.full(X_candidates.shape[0], scored_utilities.min() - 1.0)
     utilities[scored] = scored_utilities
     return utilities
