@@ -405,8 +405,11 @@ def batchbald(mc_probs, k: int, rng=None, *, n_configs: int = 128, check_input: 
         for start in range(0, n, block):
             stop = min(start + block, n)
             given_c = mix @ flat[:, start * n_classes:stop * n_classes]  # p(y | c), (configs, b * C)
-            neg_entropy = (given_c * np.log(np.maximum(given_c, tiny))).reshape(-1, stop - start, n_classes)
-            joint[start:stop] = -(config_weights @ neg_entropy.sum(axis=2))
+            plogp = np.maximum(given_c, tiny)
+            np.log(plogp, out=plogp)
+            plogp *= given_c
+            # Average over configurations first (one matrix-vector product), then sum over y.
+            joint[start:stop] = -(config_weights.astype(np.float32) @ plogp).reshape(-1, n_classes).sum(axis=1)
         gain = np.where(available, joint - conditional, -np.inf)
         pick = int(np.argmax(gain))
         picks[step] = pick
