@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import entr, softmax
 
-from alcore._checks import as_float_array, as_probabilities, check_fraction, check_k
+from alcore._checks import as_float_array, as_probabilities, check_fraction, check_generator, check_k
 from alcore.scores import check_utilities
 
 # Candidate rows per block when distances to the labeled set are computed at
@@ -257,12 +257,6 @@ def hybrid(utilities, X_candidates, X_labeled, k: int, alpha: float = 0.5, *, dt
     return picks
 
 
-def _check_rng(rng) -> np.random.Generator:
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError("rng must be a numpy.random.Generator; pass np.random.default_rng(seed).")
-    return rng
-
-
 def softmax_gradient_embedding(probs, X, *, dtype=np.float32) -> np.ndarray:
     """BADGE's gradient embeddings for a softmax-linear model with bias.
 
@@ -292,7 +286,9 @@ def softmax_gradient_embedding(probs, X, *, dtype=np.float32) -> np.ndarray:
     probs = as_probabilities(probs)
     X = as_float_array(X, "X", ndim=2)
     if X.shape[0] != probs.shape[0]:
-        raise ValueError(f"X has {X.shape[0]} rows but probs has {probs.shape[0]}; pass one row per candidate.")
+        raise ValueError(
+            f"X has {X.shape[0]} rows but probs has {probs.shape[0]}; pass one row per candidate."
+        )
     residual = probs.astype(dtype)
     residual[np.arange(probs.shape[0]), probs.argmax(axis=1)] -= 1.0
     X1 = np.hstack([X, np.ones((X.shape[0], 1))]).astype(dtype)
@@ -324,7 +320,7 @@ def badge(gradient_embeddings, k: int, rng: np.random.Generator) -> np.ndarray:
         on a pick (all distances zero), the rest are drawn uniformly.
     """
     embeddings = as_float_array(gradient_embeddings, "gradient_embeddings", ndim=2)
-    rng = _check_rng(rng)
+    rng = check_generator(rng)
     k = min(check_k(k), embeddings.shape[0])
     n, width = embeddings.shape
     state = _NearestCentre(embeddings, np.empty((0, width)), k, embeddings.dtype)
@@ -388,7 +384,7 @@ def batchbald(mc_probs, k: int, rng=None, *, n_configs: int = 128, check_input: 
     k = min(check_k(k), n)
     n_configs = check_k(n_configs, "n_configs")
     if n_classes ** (k - 1) > n_configs:
-        rng = _check_rng(rng)
+        rng = check_generator(rng)
     conditional = entr(probs).sum(axis=2).mean(axis=0)  # E_w H[y | w] per candidate
     log_probs = np.log(np.maximum(probs, np.finfo(np.float64).tiny))
     # The mixtures and their entropies, the bulk of the work, run in float32.
@@ -400,6 +396,7 @@ def batchbald(mc_probs, k: int, rng=None, *, n_configs: int = 128, check_input: 
     picks = np.empty(k, dtype=np.intp)
     for step in range(k):
         mix = softmax(log_joint, axis=1).astype(np.float32)  # p(draw t | c)
+        weights32 = config_weights.astype(np.float32)
         block = max(1, _MIX_CELLS // (mix.shape[0] * n_classes))
         joint = np.empty(n)
         for start in range(0, n, block):
@@ -409,7 +406,7 @@ def batchbald(mc_probs, k: int, rng=None, *, n_configs: int = 128, check_input: 
             np.log(plogp, out=plogp)
             plogp *= given_c
             # Average over configurations first (one matrix-vector product), then sum over y.
-            joint[start:stop] = -(config_weights.astype(np.float32) @ plogp).reshape(-1, n_classes).sum(axis=1)
+            joint[start:stop] = -(weights32 @ plogp).reshape(-1, n_classes).sum(axis=1)
         gain = np.where(available, joint - conditional, -np.inf)
         pick = int(np.argmax(gain))
         picks[step] = pick

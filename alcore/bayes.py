@@ -19,17 +19,8 @@ from scipy.linalg import cholesky, solve_triangular
 from scipy.special import softmax
 from sklearn.base import BaseEstimator, ClassifierMixin
 
-from alcore._checks import as_float_array, check_k
+from alcore._checks import as_float_array, check_generator, check_k
 from alcore.models import SoftmaxRegression
-
-
-def _check_rng(rng, random_state) -> np.random.Generator:
-    """The generator to draw from: ``rng`` itself, or a fresh one seeded by ``random_state``."""
-    if rng is None:
-        return np.random.default_rng(random_state)
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError("rng must be a numpy.random.Generator or None; pass np.random.default_rng(seed).")
-    return rng
 
 
 class MCDropoutMLP(ClassifierMixin, BaseEstimator):
@@ -211,7 +202,7 @@ class MCDropoutMLP(ClassifierMixin, BaseEstimator):
         """
         X = as_float_array(X, "X", ndim=2)
         T = check_k(T, "T")
-        rng = _check_rng(rng, self.random_state)
+        rng = np.random.default_rng(self.random_state) if rng is None else check_generator(rng)
         widths = [w.shape[1] for w in self.weights_[:-1]]
         draws = np.empty((T, X.shape[0], self.classes_.size))
         for t in range(T):
@@ -302,7 +293,7 @@ class LaplaceLogistic(SoftmaxRegression):
         """
         X = as_float_array(X, "X", ndim=2)
         T = check_k(T, "T")
-        rng = _check_rng(rng, self.random_state)
+        rng = np.random.default_rng(self.random_state) if rng is None else check_generator(rng)
         noise = rng.standard_normal((self.weights_.size, T))
         # w = w_map + L^-T z has covariance (L L^T)^-1, the posterior covariance.
         offsets = solve_triangular(self.precision_cholesky_, noise, lower=True, trans="T")

@@ -145,7 +145,8 @@ for _strategy in (
              lambda ctx: scores.kl_disagreement(ctx.member_probs, check_input=False)),
     Strategy("egl", "Expected gradient length",
              "Ask where the answer would move the model's weights most, averaged over the likely answers.",
-             lambda ctx: scores.expected_gradient_length(ctx.probs, _linear_features(ctx), check_input=False)),
+             lambda ctx: scores.expected_gradient_length(ctx.probs, _linear_features(ctx),
+                                                         check_input=False)),
     Strategy("eer", "Expected error reduction",
              f"Refit on each possible answer and ask where the pool's expected errors drop most "
              f"({EER_CANDIDATES} random candidates checked per round).",
