@@ -33,7 +33,7 @@ class MCDropoutMLP(ClassifierMixin, BaseEstimator):
 
     Parameters
     ----------
-    hidden_layer_sizes : tuple of int, default=(64,)
+    hidden_layer_sizes : int or tuple of int, default=(64,)
         Units of each hidden layer (one or two layers).
     dropout : float in [0, 1), default=0.2
         Probability of dropping a hidden unit, in training and in draws.
@@ -80,8 +80,8 @@ class MCDropoutMLP(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
 
     def _check_params(self):
-        sizes = tuple(self.hidden_layer_sizes)
-        if not 1 <= len(sizes) <= 2 or any(int(s) != s or s < 1 for s in sizes):
+        sizes = tuple(np.atleast_1d(self.hidden_layer_sizes).tolist())
+        if not 1 <= len(sizes) <= 2 or any(not isinstance(s, int) or s < 1 for s in sizes):
             raise ValueError(
                 f"hidden_layer_sizes must be one or two positive integers, got {self.hidden_layer_sizes!r}."
             )

@@ -144,7 +144,7 @@ for _strategy in (
              "Ask where committee members' probabilities differ most from their average.",
              lambda ctx: scores.kl_disagreement(ctx.member_probs, check_input=False)),
     Strategy("egl", "Expected gradient length",
-             "Ask where the answer would move the model's weights most, averaged over the likely answers.",
+             "Ask where the answer would move a logistic model's weights most, averaged over the likely answers.",
              lambda ctx: scores.expected_gradient_length(ctx.probs, _linear_features(ctx),
                                                          check_input=False)),
     Strategy("eer", "Expected error reduction",
