@@ -115,6 +115,7 @@ def _linear_features(ctx) -> np.ndarray:
 
 
 def _expected_error_reduction(ctx) -> np.ndarray:
+    """EER on a random subsample of candidates, error measured on the unlabeled pool."""
     loop = ctx.loop
     return scores.expected_error_reduction(
         ctx.model, ctx.X_labeled, ctx.y_labeled, ctx.X_candidates, X_eval=loop.X_pool[~loop.labeled_mask],
@@ -123,6 +124,7 @@ def _expected_error_reduction(ctx) -> np.ndarray:
 
 
 def _badge(utilities, ctx, k) -> np.ndarray:
+    """BADGE on the gradient embeddings of the model's softmax-linear last step."""
     embeddings = batch.softmax_gradient_embedding(ctx.probs, _linear_features(ctx))
     return batch.badge(embeddings, k, ctx.rng)
 
@@ -144,7 +146,8 @@ for _strategy in (
              "Ask where committee members' probabilities differ most from their average.",
              lambda ctx: scores.kl_disagreement(ctx.member_probs, check_input=False)),
     Strategy("egl", "Expected gradient length",
-             "Ask where the answer would move a logistic model's weights most, averaged over the likely answers.",
+             "Ask where the answer would move a logistic model's weights most, averaged over the "
+             "likely answers.",
              lambda ctx: scores.expected_gradient_length(ctx.probs, _linear_features(ctx),
                                                          check_input=False)),
     Strategy("eer", "Expected error reduction",
