@@ -35,6 +35,31 @@ def test_mlp_two_hidden_layers_learn(moons):
     assert np.mean(model.predict(X) == y) > 0.9
 
 
+@pytest.mark.parametrize("hidden", [(5,), (4, 3)])
+def test_mlp_gradients_match_finite_differences(hidden):
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(12, 3)), rng.integers(0, 3, size=12)
+    model = MCDropoutMLP(hidden_layer_sizes=hidden, dropout=0.0, alpha=0.3, max_iter=5, random_state=0).fit(X, y)
+    Z, onehot = (X - model.mean_) / model.scale_, np.eye(3)[y]
+
+    def loss():
+        probs = model.predict_proba(X)
+        penalty = sum((w**2).sum() for w in model.weights_)
+        return -np.mean(np.log(probs[np.arange(12), y])) + 0.5 * 0.3 / 12 * penalty
+
+    analytic = model._gradients(Z, onehot, 12, np.random.default_rng(0))
+    for param, grad in zip(model.weights_ + model.biases_, analytic):
+        numeric = np.zeros_like(param)
+        for index in np.ndindex(param.shape):
+            keep = param[index]
+            param[index] = keep + 1e-6
+            up = loss()
+            param[index] = keep - 1e-6
+            numeric[index] = (up - loss()) / 2e-6
+            param[index] = keep
+        np.testing.assert_allclose(grad, numeric, atol=1e-6)
+
+
 def test_mlp_sample_proba_shape_and_spread(mlp, moons):
     X, _ = moons
     draws = mlp.sample_proba(X[:50], 8, rng=np.random.default_rng(1))
