@@ -4,8 +4,9 @@ numpy, scipy and scikit-learn only; no streamlit, no plotly. Modules:
 
 - :mod:`alcore.data`: datasets, each with a pool, a test split and hidden labels.
 - :mod:`alcore.models`: model factories, a one-column-per-class wrapper, committees.
+- :mod:`alcore.bayes`: models that sample their posterior (MC dropout, Laplace).
 - :mod:`alcore.scores`: acquisition functions (utilities, higher = ask first).
-- :mod:`alcore.batch`: batch selectors (top-k, k-center, hybrid, random).
+- :mod:`alcore.batch`: batch selectors (top-k, k-center, hybrid, random, BADGE, BatchBALD).
 - :mod:`alcore.registry`: names -> strategies and selectors, with descriptions.
 - :mod:`alcore.loop`: the active-learning loop, races and multi-seed curves.
 - :mod:`alcore.stats`: means, 95% intervals and labels-to-target over seeds.

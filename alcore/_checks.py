@@ -97,3 +97,10 @@ def check_fraction(value, name: str) -> float:
     if not 0.0 <= number <= 1.0 or np.isnan(number):
         raise ValueError(f"{name} must lie in [0, 1], got {value!r}.")
     return number
+
+
+def check_generator(rng, name: str = "rng") -> np.random.Generator:
+    """Return ``rng`` if it is a numpy Generator, or raise a ValueError saying what to pass."""
+    if not isinstance(rng, np.random.Generator):
+        raise ValueError(f"{name} must be a numpy.random.Generator; pass np.random.default_rng(seed).")
+    return rng

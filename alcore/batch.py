@@ -1,6 +1,8 @@
 """Batch selectors: which candidates to label next, ``min(k, n_candidates)`` of them.
 
 Every selector returns unique indices into the candidates, in pick order.
+BADGE and BatchBALD ignore utilities: BADGE works on gradient embeddings,
+BatchBALD on posterior draws laid out [T, n, C].
 The greedy ones (k-center, hybrid) keep a running nearest-centre distance for
 every candidate and update it with one new distance column per pick, skipping
 candidates that the triangle inequality proves cannot get closer: if the new
@@ -11,13 +13,16 @@ centre ``c`` is at least twice as far from a candidate's current nearest centre
 from __future__ import annotations
 
 import numpy as np
+from scipy.special import entr, softmax
 
-from alcore._checks import as_float_array, check_fraction, check_k
+from alcore._checks import as_float_array, as_probabilities, check_fraction, check_generator, check_k
 from alcore.scores import check_utilities
 
 # Candidate rows per block when distances to the labeled set are computed at
 # once, so that the block of distances stays a few MB whatever the sizes.
 _BLOCK_CELLS = 4_000_000
+# Cells per block of BatchBALD's configuration x candidate mixtures (float32, 4 MB).
+_MIX_CELLS = 1 << 20
 
 
 def top_k(utilities, k: int) -> np.ndarray:
@@ -255,4 +260,170 @@ def hybrid(utilities, X_candidates, X_labeled, k: int, alpha: float = 0.5, *, dt
         distance_for_max[changed] = distance_for_min[changed]
         distance_for_min[pick] = np.inf
         distance_for_max[pick] = -np.inf
+    return picks
+
+
+def softmax_gradient_embedding(probs, X, *, dtype=np.float32) -> np.ndarray:
+    """BADGE's gradient embeddings for a softmax-linear model with bias.
+
+    The gradient of the cross-entropy at the model's own guess
+    ``yhat = argmax p`` with respect to the weights: ``(p - e_yhat) outer [x, 1]``,
+    flattened. Its norm is large where the model is unsure, and its direction
+    says what the point would teach.
+
+    Parameters
+    ----------
+    probs : array-like of shape (n, C)
+        Class probabilities at the candidates.
+    X : array-like of shape (n, d)
+        The features the model is linear in.
+    dtype : numpy dtype, default=numpy.float32
+        Precision of the result (n * C * (d + 1) numbers).
+
+    Returns
+    -------
+    numpy.ndarray of shape (n, C * (d + 1))
+
+    Examples
+    --------
+    >>> softmax_gradient_embedding([[0.75, 0.25]], [[2.0]])
+    array([[-0.5 , -0.25,  0.5 ,  0.25]], dtype=float32)
+    """
+    probs = as_probabilities(probs)
+    X = as_float_array(X, "X", ndim=2)
+    if X.shape[0] != probs.shape[0]:
+        raise ValueError(
+            f"X has {X.shape[0]} rows but probs has {probs.shape[0]}; pass one row per candidate."
+        )
+    residual = probs.astype(dtype)
+    residual[np.arange(probs.shape[0]), probs.argmax(axis=1)] -= 1.0
+    X1 = np.hstack([X, np.ones((X.shape[0], 1))]).astype(dtype)
+    return (residual[:, :, None] * X1[:, None, :]).reshape(X.shape[0], -1)
+
+
+def badge(gradient_embeddings, k: int, rng: np.random.Generator) -> np.ndarray:
+    """BADGE (Ash et al., 2020): k-means++ seeding over gradient embeddings.
+
+    The first pick is the embedding with the largest norm (the point the model
+    is least sure of, weighted by its size); each next pick is drawn with
+    probability proportional to its squared distance to the nearest pick, so
+    the batch is both uncertain and diverse. Distances are kept as a running
+    minimum, updated once per pick (O(k n D)).
+
+    Parameters
+    ----------
+    gradient_embeddings : array-like of shape (n, D)
+        One embedding per candidate, e.g. from :func:`softmax_gradient_embedding`.
+    k : int
+        Batch size; more than ``n`` returns all ``n``.
+    rng : numpy.random.Generator
+        Source of the draws.
+
+    Returns
+    -------
+    numpy.ndarray of int, shape (min(k, n),)
+        Candidate indices in pick order. Once every remaining candidate sits
+        on a pick (all distances zero), the rest are drawn uniformly.
+    """
+    embeddings = as_float_array(gradient_embeddings, "gradient_embeddings", ndim=2)
+    rng = check_generator(rng)
+    k = min(check_k(k), embeddings.shape[0])
+    n, width = embeddings.shape
+    state = _NearestCentre(embeddings, np.empty((0, width)), k, embeddings.dtype)
+    remaining = np.ones(n, dtype=bool)
+    picks = np.empty(k, dtype=np.intp)
+    picks[0] = int(np.argmax(np.einsum("ij,ij->i", embeddings, embeddings)))
+    for step in range(k):
+        if step:
+            cumulative = np.cumsum(state.min_sq, dtype=np.float64)
+            if cumulative[-1] > 0:
+                # The first index whose share of the running sum passes a draw in
+                # [0, 1): zero-weight candidates (the picks) are never drawn.
+                cumulative /= cumulative[-1]
+                picks[step] = np.searchsorted(cumulative, rng.random(), side="right")
+            else:
+                picks[step] = rng.choice(np.flatnonzero(remaining))
+        remaining[picks[step]] = False
+        state.add(picks[step])
+    return picks
+
+
+def batchbald(mc_probs, k: int, rng=None, *, n_configs: int = 128, check_input: bool = True) -> np.ndarray:
+    """BatchBALD (Kirsch et al., 2019): greedily grow the batch whose labels
+    jointly tell most about the model parameters.
+
+    Each pick maximises the mutual information between the batch's joint
+    labels and the parameters, ``H[y_1..y_m] - sum_i E_w H[y_i | w]``, over T
+    posterior draws. The joint entropy is ``H[y_1..y_{m-1}]`` (the same for
+    every candidate) plus ``E_c H[y | c]`` over configurations c of the labels
+    picked so far, where ``p(y | c)`` mixes the draws weighted by how well
+    each explains c. The configurations are enumerated exactly while there
+    are at most ``n_configs`` of them (``C^(m-1)``); beyond that,
+    ``n_configs`` of them are drawn by their probability and each extended by
+    one label per pick (then drawn again), the usual sampling estimate. The
+    first pick is BALD's argmax.
+
+    Parameters
+    ----------
+    mc_probs : array-like of shape (T, n, C)
+        Class probabilities of T posterior draws, each draw one function
+        (the same draw across candidates), as ``sample_proba`` gives.
+    k : int
+        Batch size; more than ``n`` returns all ``n``.
+    rng : numpy.random.Generator, optional
+        Source of the sampled configurations; required only when
+        ``C^(k-1) > n_configs``.
+    n_configs : int, default=128
+        Most configurations kept; cost per pick is O(n_configs * T * n * C).
+    check_input : bool, default=True
+        Validate ``mc_probs`` first.
+
+    Returns
+    -------
+    numpy.ndarray of int, shape (min(k, n),)
+        Candidate indices in pick order.
+    """
+    if check_input:
+        mc_probs = as_probabilities(mc_probs, "mc_probs", ndim=3)
+    probs = np.asarray(mc_probs, dtype=np.float64)
+    n_draws, n, n_classes = probs.shape
+    k = min(check_k(k), n)
+    n_configs = check_k(n_configs, "n_configs")
+    if n_classes ** (k - 1) > n_configs:
+        rng = check_generator(rng)
+    conditional = entr(probs).sum(axis=2).mean(axis=0)  # E_w H[y | w] per candidate
+    log_probs = np.log(np.maximum(probs, np.finfo(np.float64).tiny))
+    # The mixtures and their entropies, the bulk of the work, run in float32.
+    flat = probs.reshape(n_draws, n * n_classes).astype(np.float32)
+    tiny = np.finfo(np.float32).tiny
+    log_joint = np.zeros((1, n_draws))  # log p(c | draw t), one row per configuration c
+    config_weights = np.ones(1)
+    available = np.ones(n, dtype=bool)
+    picks = np.empty(k, dtype=np.intp)
+    for step in range(k):
+        mix = softmax(log_joint, axis=1).astype(np.float32)  # p(draw t | c)
+        weights32 = config_weights.astype(np.float32)
+        block = max(1, _MIX_CELLS // (mix.shape[0] * n_classes))
+        joint = np.empty(n)
+        for start in range(0, n, block):
+            stop = min(start + block, n)
+            given_c = mix @ flat[:, start * n_classes:stop * n_classes]  # p(y | c), (configs, b * C)
+            plogp = np.maximum(given_c, tiny)
+            np.log(plogp, out=plogp)
+            plogp *= given_c
+            # Average over configurations first (one matrix-vector product), then sum over y.
+            joint[start:stop] = -(weights32 @ plogp).reshape(-1, n_classes).sum(axis=1)
+        gain = np.where(available, joint - conditional, -np.inf)
+        pick = int(np.argmax(gain))
+        picks[step] = pick
+        available[pick] = False
+        if step == k - 1:
+            break
+        # Extend every configuration by the pick's label, then draw if too many.
+        config_weights = (config_weights[:, None] * (mix @ probs[:, pick, :])).ravel()
+        log_joint = (log_joint[:, None, :] + log_probs[:, pick, :].T[None, :, :]).reshape(-1, n_draws)
+        if config_weights.size > n_configs:
+            kept = rng.choice(config_weights.size, size=n_configs, p=config_weights / config_weights.sum())
+            log_joint = log_joint[kept]
+            config_weights = np.full(n_configs, 1.0 / n_configs)
     return picks

@@ -38,6 +38,8 @@ class LoopConfig:
         Weight of utility against distance for the hybrid selector.
     n_members : int
         Committee size for query-by-committee strategies.
+    mc_samples : int
+        Posterior draws T for BALD and BatchBALD (models that can sample).
     """
 
     model: str = "logreg"
@@ -46,6 +48,7 @@ class LoopConfig:
     batch_size: int = 1
     alpha: float = 0.5
     n_members: int = 5
+    mc_samples: int = 20
 
     def __post_init__(self):
         if self.model not in MODELS:
@@ -56,6 +59,7 @@ class LoopConfig:
         check_fraction(self.alpha, "alpha")
         if isinstance(self.n_members, bool) or int(self.n_members) != self.n_members or self.n_members < 2:
             raise ValueError(f"n_members must be an integer of at least 2, got {self.n_members!r}.")
+        check_k(self.mc_samples, "mc_samples")
 
     def with_(self, **changes) -> "LoopConfig":
         """A copy with some fields changed."""
@@ -124,6 +128,16 @@ class QueryContext:
     def member_probs(self) -> np.ndarray:
         """Committee member probabilities on the candidates, (M, n, C)."""
         return self.loop.committee.member_probs(self.X_candidates)
+
+    @cached_property
+    def mc_probs(self) -> np.ndarray:
+        """Posterior draws of the model's probabilities on the candidates, (T, n, C).
+
+        T is the config's ``mc_samples``; the draws come from this context's
+        generator. Only models with ``sample_proba`` can give them; others
+        raise a ValueError that names the models that can.
+        """
+        return self.model.sample_proba(self.X_candidates, self.config.mc_samples, rng=self.rng)
 
     @cached_property
     def votes(self) -> np.ndarray:

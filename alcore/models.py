@@ -276,6 +276,19 @@ def _forest(random_state):
     return RandomForestClassifier(n_estimators=50, min_samples_leaf=1, random_state=random_state)
 
 
+# alcore.bayes builds on SoftmaxRegression above, so its models are imported when built.
+def _mc_dropout(random_state):
+    from alcore.bayes import MCDropoutMLP
+
+    return MCDropoutMLP(hidden_layer_sizes=(64,), dropout=0.2, random_state=random_state)
+
+
+def _laplace_logreg(random_state):
+    from alcore.bayes import LaplaceLogistic
+
+    return LaplaceLogistic(C=1.0, random_state=random_state)
+
+
 MODELS: dict[str, ModelSpec] = {
     spec.name: spec
     for spec in (
@@ -289,6 +302,18 @@ MODELS: dict[str, ModelSpec] = {
         ModelSpec("svm_rbf", "RBF SVM", "A kernel SVM with Platt-scaled probabilities; bends freely.", _svm),
         ModelSpec("knn", "k-nearest neighbours", "Votes of the 5 nearest labeled points, by distance.", _knn),
         ModelSpec("forest", "Random forest", "50 trees; blocky boundaries, confident far from data.", _forest),
+        ModelSpec(
+            "mc_dropout",
+            "Neural net (MC dropout)",
+            "A small neural network trained with dropout; dropout left on gives many plausible nets.",
+            _mc_dropout,
+        ),
+        ModelSpec(
+            "laplace_logreg",
+            "Bayesian logistic regression",
+            "Logistic regression with a Gaussian spread over its weights (Laplace approximation).",
+            _laplace_logreg,
+        ),
     )
 }
 
@@ -387,6 +412,42 @@ class TaskModel:
     def predict(self, X) -> np.ndarray:
         """Most probable class per row."""
         return np.argmax(self.predict_proba(X), axis=1)
+
+    def sample_proba(self, X, T: int, *, rng: np.random.Generator) -> np.ndarray:
+        """Posterior draws of the probabilities, shape (T, n, n_classes).
+
+        Needs an estimator with ``sample_proba`` (see :mod:`alcore.bayes`).
+        Classes never labeled get 0 in every draw; before two classes are
+        labeled, every draw is uniform.
+
+        Parameters
+        ----------
+        X : array-like of shape (n, d)
+        T : int
+            Number of draws.
+        rng : numpy.random.Generator
+            Source of the draws.
+
+        Raises
+        ------
+        ValueError
+            If the estimator cannot sample its posterior (the message lists
+            the registered models that can).
+        """
+        if not hasattr(self.estimator, "sample_proba"):
+            able = [name for name, spec in MODELS.items() if hasattr(spec.build(0), "sample_proba")]
+            raise ValueError(
+                f"{type(self.estimator).__name__} cannot sample its posterior, which BALD and "
+                f"BatchBALD need; pick one of the models {able}."
+            )
+        if self.columns_ is None:
+            raise ValueError("This TaskModel is not fitted yet; call fit(X, y) first.")
+        X = np.asarray(X)
+        if self.fitted_ is None:
+            return np.full((T, X.shape[0], self.n_classes), 1.0 / self.n_classes)
+        draws = np.zeros((T, X.shape[0], self.n_classes))
+        draws[:, :, self.columns_] = self.fitted_.sample_proba(X, T, rng=rng)
+        return draws
 
 
 class Committee:

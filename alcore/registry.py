@@ -14,8 +14,14 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
+from sklearn.pipeline import Pipeline
 
 from alcore import batch, scores
+
+# Expected error reduction refits the model once per (candidate, label): the loop
+# scores this many random candidates, and measures error on this many pool points.
+EER_CANDIDATES = 50
+EER_POOL = 200
 
 
 @dataclass(frozen=True)
@@ -99,6 +105,30 @@ def get_selector(name: str) -> Selector:
     return SELECTORS[name]
 
 
+def _linear_features(ctx) -> np.ndarray:
+    """The candidates' features as the model's last, linear step sees them
+    (after a pipeline's transforms, such as the cubic features)."""
+    fitted = ctx.model.fitted_
+    if isinstance(fitted, Pipeline):
+        return fitted[:-1].transform(ctx.X_candidates)
+    return ctx.X_candidates
+
+
+def _expected_error_reduction(ctx) -> np.ndarray:
+    """EER on a random subsample of candidates, error measured on the unlabeled pool."""
+    loop = ctx.loop
+    return scores.expected_error_reduction(
+        ctx.model, ctx.X_labeled, ctx.y_labeled, ctx.X_candidates, X_eval=loop.X_pool[~loop.labeled_mask],
+        candidate_subsample=EER_CANDIDATES, pool_subsample=EER_POOL, rng=ctx.rng, check_input=False,
+    )
+
+
+def _badge(utilities, ctx, k) -> np.ndarray:
+    """BADGE on the gradient embeddings of the model's softmax-linear last step."""
+    embeddings = batch.softmax_gradient_embedding(ctx.probs, _linear_features(ctx))
+    return batch.badge(embeddings, k, ctx.rng)
+
+
 for _strategy in (
     Strategy("random", "Random", "Every unlabeled point is equally likely: the baseline to beat.",
              lambda ctx: ctx.rng.random(ctx.n_candidates), is_random=True),
@@ -115,6 +145,19 @@ for _strategy in (
     Strategy("kl_disagreement", "QBC: average KL",
              "Ask where committee members' probabilities differ most from their average.",
              lambda ctx: scores.kl_disagreement(ctx.member_probs, check_input=False)),
+    Strategy("egl", "Expected gradient length",
+             "Ask where the answer would move a logistic model's weights most, averaged over the "
+             "likely answers.",
+             lambda ctx: scores.expected_gradient_length(ctx.probs, _linear_features(ctx),
+                                                         check_input=False)),
+    Strategy("eer", "Expected error reduction",
+             f"Refit on each possible answer and ask where the pool's expected errors drop most "
+             f"({EER_CANDIDATES} random candidates checked per round).",
+             _expected_error_reduction),
+    Strategy("bald", "BALD",
+             "Ask where plausible versions of the model are each sure but disagree (needs MC dropout "
+             "or Bayesian logistic regression).",
+             lambda ctx: scores.bald(ctx.mc_probs, check_input=False)),
 ):
     register_strategy(_strategy)
 
@@ -130,5 +173,10 @@ for _selector in (
                                                     alpha=ctx.config.alpha)),
     Selector("random", "Random batch", "k points drawn uniformly, ignoring utility.",
              lambda utilities, ctx, k: batch.random_batch(ctx.n_candidates, k, ctx.rng)),
+    Selector("badge", "BADGE", "k-means++ over what each label would teach the model: unsure points "
+             "that differ from one another; ignores utility.", _badge),
+    Selector("batchbald", "BatchBALD", "Grows the batch whose labels together tell most about the model, "
+             "so picks do not repeat each other (needs a sampling model); ignores utility.",
+             lambda utilities, ctx, k: batch.batchbald(ctx.mc_probs, k, ctx.rng, check_input=False)),
 ):
     register_selector(_selector)
