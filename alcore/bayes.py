@@ -258,23 +258,9 @@ class LaplaceLogistic(SoftmaxRegression):
         return self
 
     def _precision(self, X1):
-        """Hessian of the objective at ``weights_``, over the row-major ``weights_.ravel()``.
-
-        The likelihood part is ``C * sum_i (diag(p_i) - p_i p_i^T) kron x_i x_i^T``.
-        """
-        n_rows, n_classes = self.weights_.shape
-        probs = softmax(X1 @ self.weights_, axis=1)
-        # diag(p) part: block (j, k) of class c is sum_i p_ic x_ij x_ik.
-        diagonal = np.einsum("ij,ik,ic->jck", X1, X1, probs)
-        hessian = np.zeros((n_rows, n_classes, n_rows, n_classes))
-        classes = np.arange(n_classes)
-        hessian[:, classes, :, classes] = diagonal.transpose(1, 0, 2)
-        outer = (X1[:, :, None] * probs[:, None, :]).reshape(X1.shape[0], -1)
-        hessian = self.C * (hessian.reshape(n_rows * n_classes, -1) - outer.T @ outer)
-        prior = np.full((n_rows, n_classes), 1.0)
-        prior[-1] = self.bias_precision
-        hessian[np.diag_indices_from(hessian)] += prior.ravel()
-        return hessian
+        """Hessian of the objective at ``weights_`` (with the biases' prior),
+        over the row-major ``weights_.ravel()``."""
+        return self._hessian(X1, softmax(X1 @ self.weights_, axis=1), bias_precision=self.bias_precision)
 
     def sample_proba(self, X, T: int = 20, *, rng=None):
         """Probabilities under T weight draws from the Laplace posterior, (T, n, n_classes_seen).

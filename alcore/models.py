@@ -101,18 +101,22 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
         gradient[:-1] += penalty
         return loss, gradient, probs
 
-    def _hessian(self, X1, probs):
-        """Hessian of the penalised loss in the flattened (D * K) parameters."""
+    def _hessian(self, X1, probs, bias_precision: float = 1e-9):
+        """Hessian of the penalised loss over the row-major ``weights.ravel()``.
+
+        The biases are unpenalised and the softmax ignores a shift shared by
+        all classes, so the biases get a small ``bias_precision`` on the
+        diagonal, which keeps the system solvable (and, for the Laplace
+        posterior, makes it a proper prior).
+        """
         n_features, n_classes = X1.shape[1], probs.shape[1]
         size = n_features * n_classes
         # d2 loss / dW[i,a] dW[j,b] = C sum_n x_ni x_nj (p_na [a == b] - p_na p_nb)
         curvature = -probs[:, :, None] * probs[:, None, :]
         curvature.reshape(len(probs), -1)[:, :: n_classes + 1] += probs
         hessian = self.C * np.einsum("ni,nj,nab->iajb", X1, X1, curvature).reshape(size, size)
-        # The biases are unpenalised and the softmax ignores a shift shared by all
-        # classes, so a tiny ridge on them keeps the system solvable.
         ridge = np.ones(size)
-        ridge[-n_classes:] = 1e-9
+        ridge[-n_classes:] = bias_precision
         hessian.flat[:: size + 1] += ridge
         return hessian
 

@@ -146,8 +146,9 @@ def test_loop_rejects_bad_data(blobs):
 def test_every_registered_strategy_and_selector_runs(strategy, selector):
     """A template in the spirit of scikit-activeml's: a new registry entry is tested here at once."""
     data = make_dataset("multiblobs", n_pool=120, n_test=60, n_classes=3, random_state=2)
-    race = Race(data, {"learner": LoopConfig(strategy=strategy, selector=selector, batch_size=3)}, seed=0,
-                seed_size=6)
+    # The Laplace model samples posteriors (for BALD and BatchBALD) and is softmax-linear (for EGL, BADGE).
+    config = LoopConfig(model="laplace_logreg", strategy=strategy, selector=selector, batch_size=3)
+    race = Race(data, {"learner": config}, seed=0, seed_size=6)
     for _ in range(3):
         race.step()
     loop = race.loops["learner"]
