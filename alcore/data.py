@@ -157,13 +157,13 @@ def _xor_mixture(noise: float) -> GaussianMixture:
     return GaussianMixture(means, noise, np.array([0, 0, 1, 1]))
 
 
-# hidden_cluster: two overlapping blobs and, far above class 0's blob, a small
-# cluster of class 1 (component 2) that a straight boundary can still include.
+# hidden_cluster: two overlapping blobs and, beyond class 0's blob, a small
+# cluster of class 1 (component 2), as in Dasgupta's example of sampling bias.
 _HIDDEN_COMPONENT = 2
 
 
 def _hidden_cluster_mixture(noise: float) -> GaussianMixture:
-    means = np.array([[-2.0, 0.0], [2.0, 0.0], [-2.0, 4.5]])
+    means = np.array([[-2.0, 0.0], [2.0, 0.0], [-6.0, 0.0]])
     return GaussianMixture(means, noise, np.array([0, 1, 1]), weights=np.array([0.5, 0.42, 0.08]))
 
 
@@ -249,8 +249,8 @@ DATASETS: dict[str, DatasetInfo] = {
         DatasetInfo("digits", "Digits (8x8 images)", "1,797 real handwritten digits, 10 classes, "
                     "64 pixel features.", "(no noise setting)", (0.0, 0.0), 0.0, two_d=False,
                     max_pool=1400),
-        DatasetInfo("hidden_cluster", "Hidden cluster", "Two overlapping blobs, and far from the "
-                    "boundary a small cluster (8%) of class 1 on class 0's side: sampling bias.",
+        DatasetInfo("hidden_cluster", "Hidden cluster", "Two overlapping blobs and, beyond class 0's "
+                    "blob, far from the boundary, a small cluster (8%) of class 1: sampling bias.",
                     "Cluster spread", (0.3, 1.5), 1.0),
         DatasetInfo("outliers", "Blobs with outliers", "Two overlapping blobs plus points scattered "
                     "uniformly with random labels: outlier attraction.", "Outlier share", (0.0, 0.3), 0.1),

@@ -11,9 +11,8 @@
 
 Each is a plain function; :class:`alcore.loop.LoopConfig` switches them on for
 any strategy (fields ``temperature``, ``density_beta``, ``epsilon``, and the
-``"cluster"`` seed method of :class:`alcore.loop.Race`). :data:`FAILURES`
-names, for each failure, the scenario dataset and the settings on which the
-bench (``bench/bench_failures.py``) measures it.
+``"cluster"`` seed method of :class:`alcore.loop.Race`);
+:mod:`alcore.failures` pairs each failure with the scenario that shows it.
 """
 
 from __future__ import annotations
@@ -415,7 +414,8 @@ def density_weighted(utilities, density, beta: float) -> np.ndarray:
     Parameters
     ----------
     utilities : array-like of shape (n,)
-        Non-negative utilities (every strategy in the registry gives these).
+        Non-negative utilities (every strategy in the registry gives these;
+        rounding errors down to -1e-9 are read as 0).
     density : array-like of shape (n,)
         Positive densities, for example from :func:`density`.
     beta : float
@@ -435,8 +435,9 @@ def density_weighted(utilities, density, beta: float) -> np.ndarray:
     density = as_float_array(density, "density", ndim=1)
     if density.shape != utilities.shape:
         raise ValueError(f"density must have one value per utility ({utilities.size}), got {density.size}.")
-    if utilities.min() < 0:
+    if utilities.min() < -1e-9:
         raise ValueError("utilities must be non-negative to be weighted by density; shift them first.")
+    utilities = np.maximum(utilities, 0.0)  # rounding can leave a utility at -1e-17
     if density.min() <= 0:
         raise ValueError("density must be positive; pass the output of alcore.fixes.density.")
     try:
@@ -482,88 +483,3 @@ def cluster_seed(X, n: int, rng: np.random.Generator) -> np.ndarray:
                 chosen.append(int(index))
                 break
     return np.asarray(chosen, dtype=np.intp)
-
-
-# -- the scenarios ------------------------------------------------------------------------
-@dataclass(frozen=True)
-class FailureMode:
-    """A failure of active learning, the scenario that shows it, and its fix.
-
-    Plain values, so the app and the bench build the same learners from it:
-    ``LoopConfig(model=..., strategy=...)`` with the fix off, and
-    ``.with_(**fix)`` with it on, except for ``cold_start``, whose fix is the
-    seed method (``fix = {"seed_method": "cluster"}``, passed to ``Race``).
-
-    Attributes
-    ----------
-    name : str
-        Key in :data:`FAILURES`.
-    label : str
-        Short title for the UI.
-    dataset : str
-        Scenario key in ``alcore.data.DATASETS``.
-    model, strategy : str
-        The learner that fails.
-    seed_size : int
-        Initial labeled set size.
-    seed_method : str
-        How the seed set is chosen with the fix off.
-    budget : int
-        Labels (seed set included) that a run spends.
-    fix : dict
-        The setting that switches the fix on.
-    cause : str
-        One plain sentence on why active learning fails here.
-    remedy : str
-        One plain sentence on what the fix does.
-    """
-
-    name: str
-    label: str
-    dataset: str
-    model: str
-    strategy: str
-    seed_size: int
-    seed_method: str
-    budget: int
-    fix: tuple
-    cause: str
-    remedy: str
-
-    @property
-    def fix_settings(self) -> dict:
-        """The fix as keyword arguments (stored as a tuple of pairs so the record stays hashable)."""
-        return dict(self.fix)
-
-
-FAILURES: dict[str, FailureMode] = {
-    mode.name: mode
-    for mode in (
-        FailureMode(
-            "sampling_bias", "Sampling bias", "hidden_cluster", "logreg", "entropy", 4, "per_class", 40,
-            (("epsilon", 0.2),),
-            "The learner only asks near its current boundary, so it never finds a group of points "
-            "it is wrongly sure about.",
-            "Epsilon-greedy: each query is, with probability epsilon, a uniformly random point.",
-        ),
-        FailureMode(
-            "outlier_attraction", "Outlier attraction", "outliers", "logreg", "entropy", 4, "per_class", 40,
-            (("density_beta", 1.0),),
-            "Isolated points with random labels look uncertain, so the learner spends labels on them.",
-            "Density weighting: multiply each utility by the pool's density there, to the power beta.",
-        ),
-        FailureMode(
-            "cold_start", "Cold start", "many_clusters", "svm_rbf", "margin", 6, "random", 26,
-            (("seed_method", "cluster"),),
-            "With a handful of random first labels, the model knows few regions and its uncertainty "
-            "is meaningless elsewhere.",
-            "Clustered seed: k-means on the pool, label the point nearest each centroid first.",
-        ),
-        FailureMode(
-            "miscalibration", "Miscalibration", "overconfident", "poly_logreg", "margin", 8, "per_class", 40,
-            (("temperature", True),),
-            "A flexible model trained on few labels is far more confident than it is right.",
-            "Temperature scaling: divide the logits by a T fitted on held-out labeled points.",
-        ),
-    )
-}
