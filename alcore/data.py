@@ -5,6 +5,12 @@ The 2-D sets are Gaussian mixtures (or noisy shapes) with plot bounds; the
 mixtures also expose their true class posterior, so a label can be drawn for
 any point (membership-query synthesis needs that). ``digits`` is
 scikit-learn's bundled 8x8 digit images (real data, no download).
+
+Four scenario sets each show a way active learning fails (see
+``alcore.fixes.FAILURES``): ``hidden_cluster`` (sampling bias), ``outliers``
+(outlier attraction), ``many_clusters`` (cold start) and ``overlap``
+(miscalibration). The first two mark the points they are about in
+``Dataset.marked``.
 """
 
 from __future__ import annotations
@@ -42,6 +48,9 @@ class Dataset:
         generating distribution, where it is known in closed form.
     note : str
         One line on what the dataset shows.
+    marked : numpy.ndarray of bool or None
+        For scenarios: which pool points the scenario is about (the hidden
+        cluster, the outliers), to highlight and count; None otherwise.
     """
 
     name: str
@@ -53,10 +62,12 @@ class Dataset:
     bounds: Optional[tuple] = None
     posterior: Optional[Callable[[np.ndarray], np.ndarray]] = field(default=None, repr=False)
     note: str = ""
+    marked: Optional[np.ndarray] = field(default=None, repr=False)
 
     def __post_init__(self):
-        for array in (self.X_pool, self.y_pool, self.X_test, self.y_test):
-            array.setflags(write=False)  # shared between loops and sessions: never mutated
+        for array in (self.X_pool, self.y_pool, self.X_test, self.y_test, self.marked):
+            if array is not None:
+                array.setflags(write=False)  # shared between loops and sessions: never mutated
 
     @property
     def n_features(self) -> int:
@@ -81,24 +92,49 @@ class Dataset:
 
 @dataclass(frozen=True)
 class GaussianMixture:
-    """Isotropic Gaussian components, each owned by one class, equally likely."""
+    """Isotropic Gaussian components, each owned by one class.
+
+    Components are equally likely unless ``weights`` (summing to 1) says otherwise.
+    """
 
     means: np.ndarray
     std: float
     component_class: np.ndarray
+    weights: Optional[np.ndarray] = None
+
+    def _counts_order(self, n: int) -> np.ndarray:
+        if self.weights is None:
+            return np.arange(n) % len(self.means)
+        counts = np.floor(self.weights * n).astype(int)
+        short = n - counts.sum()  # largest remainders get the last few points
+        counts[np.argsort(counts - self.weights * n, kind="stable")[:short]] += 1
+        return np.repeat(np.arange(len(self.means)), counts)
 
     def sample(self, n: int, rng: np.random.Generator):
-        """Draw n points and their labels, components as equal in count as possible."""
-        components = np.arange(n) % len(self.means)
+        """Draw n points and their labels, component counts as close to their weights as possible.
+
+        Returns
+        -------
+        X, y, component : numpy.ndarray
+            Points, their classes and the component each came from.
+        """
+        components = self._counts_order(n)
         rng.shuffle(components)
         X = self.means[components] + self.std * rng.standard_normal((n, self.means.shape[1]))
-        return X, self.component_class[components]
+        return X, self.component_class[components], components
+
+    def log_density(self, X) -> np.ndarray:
+        """log of weight x Gaussian density, per point and component, (n, n_components)."""
+        X = np.asarray(X, dtype=float)
+        sq = ((X[:, None, :] - self.means[None, :, :]) ** 2).sum(axis=2)
+        dim = self.means.shape[1]
+        log_density = -0.5 * sq / self.std**2 - 0.5 * dim * np.log(2 * np.pi * self.std**2)
+        weights = np.full(len(self.means), 1.0 / len(self.means)) if self.weights is None else self.weights
+        return log_density + np.log(weights)
 
     def posterior(self, X) -> np.ndarray:
         """True class probabilities p(y | x)."""
-        X = np.asarray(X, dtype=float)
-        sq = ((X[:, None, :] - self.means[None, :, :]) ** 2).sum(axis=2)
-        log_density = -0.5 * sq / self.std**2
+        log_density = self.log_density(X)
         n_classes = int(self.component_class.max()) + 1
         per_class = np.stack(
             [logsumexp(log_density[:, self.component_class == c], axis=1) for c in range(n_classes)],
@@ -119,6 +155,70 @@ def _blobs_mixture(noise: float, n_classes: int) -> GaussianMixture:
 def _xor_mixture(noise: float) -> GaussianMixture:
     means = np.array([[-1.0, -1.0], [1.0, 1.0], [-1.0, 1.0], [1.0, -1.0]])
     return GaussianMixture(means, noise, np.array([0, 0, 1, 1]))
+
+
+# hidden_cluster: two overlapping blobs and, beyond class 0's blob, a small
+# cluster of class 1 (component 2), as in Dasgupta's example of sampling bias.
+_HIDDEN_COMPONENT = 2
+
+
+def _hidden_cluster_mixture(noise: float) -> GaussianMixture:
+    means = np.array([[-2.0, 0.0], [2.0, 0.0], [-6.0, 0.0]])
+    return GaussianMixture(means, noise, np.array([0, 1, 1]), weights=np.array([0.5, 0.42, 0.08]))
+
+
+def _many_clusters_mixture(noise: float) -> GaussianMixture:
+    # A 4 x 3 grid of small clusters, 3 classes, no two side-by-side clusters alike.
+    column, row = np.meshgrid(np.arange(4), np.arange(3))
+    means = 3.0 * np.column_stack([column.ravel(), row.ravel()]).astype(float)
+    return GaussianMixture(means, noise, ((column + row) % 3).ravel())
+
+
+@dataclass(frozen=True)
+class MixtureWithOutliers:
+    """A Gaussian mixture plus a share of points uniform over a box, with random labels.
+
+    Attributes
+    ----------
+    mixture : GaussianMixture
+        The inliers.
+    share : float
+        Fraction of points that are outliers.
+    box : tuple of 4 floats
+        ``(x_min, x_max, y_min, y_max)`` of the uniform outliers.
+    """
+
+    mixture: GaussianMixture
+    share: float
+    box: tuple
+
+    @property
+    def n_classes(self) -> int:
+        """Number of classes."""
+        return int(self.mixture.component_class.max()) + 1
+
+    def sample(self, n: int, rng: np.random.Generator):
+        """Draw n points; returns X, y and a mask of the outliers (the last rows)."""
+        n_out = int(round(self.share * n))
+        X, y, _ = self.mixture.sample(n - n_out, rng)
+        low, high = np.array(self.box[::2]), np.array(self.box[1::2])
+        outliers = low + (high - low) * rng.random((n_out, 2))
+        labels = rng.integers(self.n_classes, size=n_out)
+        mask = np.arange(n) >= n - n_out
+        return np.vstack([X, outliers]), np.concatenate([y, labels]), mask
+
+    def posterior(self, X) -> np.ndarray:
+        """True class probabilities p(y | x), outliers included."""
+        X = np.asarray(X, dtype=float)
+        log_density = self.mixture.log_density(X) + np.log1p(-self.share)
+        inside = np.all((X >= np.array(self.box[::2])) & (X <= np.array(self.box[1::2])), axis=1)
+        area = (self.box[1] - self.box[0]) * (self.box[3] - self.box[2])
+        with np.errstate(divide="ignore"):
+            log_outlier = np.where(inside, np.log(self.share / (area * self.n_classes)), -np.inf)
+        per_class = np.stack(
+            [np.logaddexp(logsumexp(log_density[:, self.mixture.component_class == c], axis=1), log_outlier)
+             for c in range(self.n_classes)], axis=1)
+        return np.exp(per_class - logsumexp(per_class, axis=1, keepdims=True))
 
 
 @dataclass(frozen=True)
@@ -149,6 +249,17 @@ DATASETS: dict[str, DatasetInfo] = {
         DatasetInfo("digits", "Digits (8x8 images)", "1,797 real handwritten digits, 10 classes, "
                     "64 pixel features.", "(no noise setting)", (0.0, 0.0), 0.0, two_d=False,
                     max_pool=1400),
+        DatasetInfo("hidden_cluster", "Hidden cluster", "Two overlapping blobs and, beyond class 0's "
+                    "blob, far from the boundary, a small cluster (8%) of class 1: sampling bias.",
+                    "Cluster spread", (0.3, 1.5), 1.0),
+        DatasetInfo("outliers", "Blobs with outliers", "Two overlapping blobs plus points scattered "
+                    "uniformly with random labels: outlier attraction.", "Outlier share", (0.0, 0.3), 0.1),
+        DatasetInfo("many_clusters", "Many small clusters", "Twelve small clusters on a grid, three "
+                    "classes, neighbours never alike: a cold start with few first labels.",
+                    "Cluster spread", (0.2, 1.0), 0.5),
+        DatasetInfo("overlap", "Overlapping classes", "Three classes that overlap heavily: no model "
+                    "should be sure, so a confident one is miscalibrated.", "Cluster spread",
+                    (0.5, 2.0), 1.3),
     )
 }
 
@@ -184,8 +295,9 @@ def make_dataset(
     n_test : int, default=500
         Held-out test size.
     noise : float, optional
-        Cluster spread (blobs, multiblobs, xor) or noise (moons); the
-        dataset's default when None. Ignored by digits.
+        Cluster spread (blobs, multiblobs, xor, hidden_cluster,
+        many_clusters, overlap), noise (moons) or the share of outliers
+        (outliers); the dataset's default when None. Ignored by digits.
     n_classes : int, default=4
         Number of classes, for ``multiblobs`` only (2 to 10).
     random_state : int, default=0
@@ -208,12 +320,30 @@ def make_dataset(
     rng = np.random.default_rng(random_state)
     n_total = n_pool + n_test
     posterior = None
-    if name in ("blobs", "multiblobs", "xor"):
-        classes = 2 if name == "blobs" else _check_int(n_classes, "n_classes", 2, 10)
-        mixture = _xor_mixture(noise) if name == "xor" else _blobs_mixture(noise, classes)
-        X, y = mixture.sample(n_total, rng)
+    marked = None
+    if name in ("blobs", "multiblobs", "xor", "hidden_cluster", "many_clusters", "overlap"):
+        if name == "blobs":
+            mixture = _blobs_mixture(noise, 2)
+        elif name == "multiblobs":
+            mixture = _blobs_mixture(noise, _check_int(n_classes, "n_classes", 2, 10))
+        elif name == "overlap":
+            mixture = _blobs_mixture(noise, 3)
+        elif name == "xor":
+            mixture = _xor_mixture(noise)
+        elif name == "hidden_cluster":
+            mixture = _hidden_cluster_mixture(noise)
+        else:
+            mixture = _many_clusters_mixture(noise)
+        X, y, component = mixture.sample(n_total, rng)
         posterior = mixture.posterior
         n_classes = int(mixture.component_class.max()) + 1
+        if name == "hidden_cluster":
+            marked = component == _HIDDEN_COMPONENT
+    elif name == "outliers":
+        scene = MixtureWithOutliers(_blobs_mixture(0.8, 2), noise, (-6.0, 6.0, -6.0, 6.0))
+        X, y, marked = scene.sample(n_total, rng)
+        posterior = scene.posterior
+        n_classes = scene.n_classes
     elif name == "moons":
         X, y = make_moons(n_samples=n_total, noise=noise, random_state=int(rng.integers(2**31)))
         n_classes = 2
@@ -240,4 +370,5 @@ def make_dataset(
         bounds=_bounds(X) if info.two_d else None,
         posterior=posterior,
         note=info.note,
+        marked=None if marked is None else marked[pool],
     )

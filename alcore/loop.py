@@ -14,6 +14,7 @@ from typing import Callable, Optional, Sequence
 
 import numpy as np
 
+from alcore import fixes
 from alcore._checks import as_float_array, check_fraction, check_k
 from alcore.data import Dataset
 from alcore.models import Committee, MODELS, TaskModel, make_model, single_threaded
@@ -40,6 +41,16 @@ class LoopConfig:
         Committee size for query-by-committee strategies.
     mc_samples : int
         Posterior draws T for BALD and BatchBALD (models that can sample).
+    epsilon : float
+        Epsilon-greedy: the chance, per query slot, of a uniformly random
+        unlabeled point instead of the selector's pick (0 = off).
+    density_beta : float
+        Density weighting: utilities are multiplied by the pool's k-NN
+        density to this power before the selector (0 = off).
+    temperature : bool
+        Temperature scaling: the strategy sees the model's probabilities
+        softened by a temperature fitted on held-out predictions of the
+        labeled set. Strategies that read committee outputs are unaffected.
     """
 
     model: str = "logreg"
@@ -49,6 +60,9 @@ class LoopConfig:
     alpha: float = 0.5
     n_members: int = 5
     mc_samples: int = 20
+    epsilon: float = 0.0
+    density_beta: float = 0.0
+    temperature: bool = False
 
     def __post_init__(self):
         if self.model not in MODELS:
@@ -60,6 +74,12 @@ class LoopConfig:
         if isinstance(self.n_members, bool) or int(self.n_members) != self.n_members or self.n_members < 2:
             raise ValueError(f"n_members must be an integer of at least 2, got {self.n_members!r}.")
         check_k(self.mc_samples, "mc_samples")
+        check_fraction(self.epsilon, "epsilon")
+        if isinstance(self.density_beta, bool) or not isinstance(self.density_beta, (int, float, np.floating)) \
+                or not 0 <= self.density_beta < np.inf:
+            raise ValueError(f"density_beta must be a non-negative number (0 = off), got {self.density_beta!r}.")
+        if not isinstance(self.temperature, bool):
+            raise ValueError(f"temperature must be True or False, got {self.temperature!r}.")
 
     def with_(self, **changes) -> "LoopConfig":
         """A copy with some fields changed."""
@@ -197,6 +217,7 @@ class ActiveLoop:
         self._order: list[int] = []
         self._labels: list[int] = []
         self._committee: Optional[Committee] = None
+        self._temperature: Optional[float] = None
         self._pending: Optional[tuple[np.ndarray, np.ndarray]] = None
         self.history: list[Round] = []
 
@@ -238,6 +259,23 @@ class ActiveLoop:
                 self._committee = committee.fit(self.X_pool[self.labeled_indices], self.labels)
         return self._committee
 
+    @property
+    def temperature(self) -> float:
+        """The temperature the strategy's probabilities are softened by (1.0 when
+        ``config.temperature`` is off), fitted on first use after each refit."""
+        if not self.config.temperature:
+            return 1.0
+        if self._temperature is None:
+            with single_threaded():
+                self._temperature = fixes.calibration_temperature(
+                    self.model.estimator, self.X_pool[self.labeled_indices], self.labels, self.n_classes)
+        return self._temperature
+
+    @cached_property
+    def pool_density(self) -> np.ndarray:
+        """k-NN density of every pool point (:func:`alcore.fixes.density`), in (0, 1]."""
+        return fixes.density(self.X_pool)
+
     # -- the round -----------------------------------------------------------
     def context(self, X_candidates=None, rng: Optional[np.random.Generator] = None) -> QueryContext:
         """A query context on the unlabeled pool, or on other points (for a score map).
@@ -253,15 +291,30 @@ class ActiveLoop:
         """
         if X_candidates is None:
             X_candidates = self.X_pool[~self.labeled_mask]
-        return QueryContext(self, X_candidates, self.rng if rng is None else rng)
+        ctx = QueryContext(self, X_candidates, self.rng if rng is None else rng)
+        if self.temperature != 1.0:
+            ctx.probs = fixes.apply_temperature(ctx.probs, self.temperature)
+        return ctx
 
     def scores(self, X, rng: Optional[np.random.Generator] = None) -> np.ndarray:
-        """The strategy's utility at arbitrary points X (for an acquisition map)."""
+        """The utility at arbitrary points X (for an acquisition map), with the
+        config's temperature and density weighting (density relative to the pool)."""
         if not self._order:
             return np.zeros(np.asarray(X).shape[0])
+        X = np.asarray(X, dtype=float)
         with single_threaded():
-            return self.strategy.utility(self.context(np.asarray(X, dtype=float),
-                                                      rng or np.random.default_rng(0)))
+            utilities = self.strategy.utility(self.context(X, rng or np.random.default_rng(0)))
+        if self.config.density_beta:
+            utilities = self._weight_by_density(utilities, fixes.density(self.X_pool, X))
+        return utilities
+
+    def _weight_by_density(self, utilities, density) -> np.ndarray:
+        """Density weighting; utilities that can be negative (such as expected
+        error reduction's) are first shifted to start at 0, which keeps their order."""
+        utilities = np.asarray(utilities, dtype=np.float64)
+        if utilities.min() < 0:
+            utilities = utilities - utilities.min()
+        return fixes.density_weighted(utilities, density, self.config.density_beta)
 
     def propose(self, k: Optional[int] = None) -> np.ndarray:
         """Choose the next batch.
@@ -276,6 +329,14 @@ class ActiveLoop:
         -------
         numpy.ndarray of int
             Pool indices to label, in pick order.
+
+        Notes
+        -----
+        The fixes in the config compose with any strategy, in this order: the
+        strategy scores the candidates (on temperature-scaled probabilities
+        when ``temperature``), the utilities are weighted by density when
+        ``density_beta > 0``, the selector picks, and with ``epsilon > 0``
+        each picked slot may be swapped for a random candidate.
         """
         k = self.config.batch_size if k is None else check_k(k)
         candidates = np.flatnonzero(~self.labeled_mask)
@@ -284,7 +345,11 @@ class ActiveLoop:
         with single_threaded():
             ctx = self.context()
             utilities = np.asarray(self.strategy.utility(ctx), dtype=np.float64)
+            if self.config.density_beta:
+                utilities = self._weight_by_density(utilities, self.pool_density[candidates])
             picked = self.selector.select(utilities, ctx, min(k, candidates.size))
+        if self.config.epsilon:
+            picked, _ = fixes.epsilon_greedy(picked, candidates.size, self.config.epsilon, self.rng)
         chosen = candidates[picked]
         pool_utilities = np.full(self.X_pool.shape[0], np.nan, dtype=np.float32)
         pool_utilities[candidates] = utilities
@@ -328,6 +393,7 @@ class ActiveLoop:
         self._order.extend(int(i) for i in indices)
         self._labels.extend(int(y) for y in labels)
         self._committee = None
+        self._temperature = None
         with single_threaded():
             self.model.fit(self.X_pool[self.labeled_indices], self.labels)
             accuracy = float(np.mean(self.model.predict(self.X_test) == self.y_test))
@@ -378,7 +444,8 @@ class PoolOracle:
         return self._y_pool[indices]
 
 
-def choose_seed_set(y_pool, size: int, rng: np.random.Generator, method: str = "per_class") -> np.ndarray:
+def choose_seed_set(y_pool, size: int, rng: np.random.Generator, method: str = "per_class",
+                    X_pool=None) -> np.ndarray:
     """Pick the initial labeled set, as the experimenter would.
 
     Parameters
@@ -389,8 +456,12 @@ def choose_seed_set(y_pool, size: int, rng: np.random.Generator, method: str = "
         Seed-set size; with ``per_class``, it is spread over the classes
         (at least one each where the pool has it).
     rng : numpy.random.Generator
-    method : {'per_class', 'random'}, default='per_class'
-        ``per_class``: a few of each class; ``random``: uniformly at random.
+    method : {'per_class', 'random', 'cluster'}, default='per_class'
+        ``per_class``: a few of each class; ``random``: uniformly at random;
+        ``cluster``: the point nearest each k-means centroid of ``X_pool``
+        (:func:`alcore.fixes.cluster_seed`; uses no labels).
+    X_pool : array-like of shape (n_pool, d), optional
+        Pool features, needed by ``cluster`` only.
 
     Returns
     -------
@@ -401,8 +472,12 @@ def choose_seed_set(y_pool, size: int, rng: np.random.Generator, method: str = "
     size = min(check_k(size, "size"), y_pool.size)
     if method == "random":
         return rng.choice(y_pool.size, size=size, replace=False)
+    if method == "cluster":
+        if X_pool is None:
+            raise ValueError("method='cluster' clusters the pool's features; pass X_pool.")
+        return fixes.cluster_seed(X_pool, size, rng)
     if method != "per_class":
-        raise ValueError(f"method must be 'per_class' or 'random', got {method!r}.")
+        raise ValueError(f"method must be 'per_class', 'random' or 'cluster', got {method!r}.")
     classes = np.unique(y_pool)
     chosen: list[int] = []
     for position, cls in enumerate(rng.permutation(classes)):
@@ -427,7 +502,7 @@ class Race:
         Seed of the seed set and of every learner's randomness.
     seed_size : int, default=4
         Initial labeled set size.
-    seed_method : {'per_class', 'random'}, default='per_class'
+    seed_method : {'per_class', 'random', 'cluster'}, default='per_class'
     """
 
     dataset: Dataset
@@ -445,7 +520,7 @@ class Race:
         data = self.dataset
         self.oracle = PoolOracle(data.y_pool)
         self.seed_indices = choose_seed_set(data.y_pool, self.seed_size, np.random.default_rng(seed_rng),
-                                            self.seed_method)
+                                            self.seed_method, X_pool=data.X_pool)
         self.loops = {}
         for (name, config), loop_seed in zip(self.configs.items(), loop_seeds):
             loop = ActiveLoop(data.X_pool, data.X_test, data.y_test, data.n_classes, config,

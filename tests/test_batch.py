@@ -126,14 +126,18 @@ def test_selector_properties(case):
     rng, X, L, u, k = case
     n = len(X)
     permutation = rng.permutation(n)
-    for select in (
-        lambda X_, u_: batch.top_k(u_, k),
-        lambda X_, u_: batch.k_center_greedy(X_, L, k, dtype=np.float64),
-        lambda X_, u_: batch.hybrid(u_, X_, L, k, alpha=0.5, dtype=np.float64),
+    for name, select in (
+        ("top_k", lambda X_, u_: batch.top_k(u_, k)),
+        ("k_center", lambda X_, u_: batch.k_center_greedy(X_, L, k, dtype=np.float64)),
+        ("hybrid", lambda X_, u_: batch.hybrid(u_, X_, L, k, alpha=0.5, dtype=np.float64)),
     ):
         picks = select(X, u)
         check_picks(picks, n, k)
         np.testing.assert_array_equal(select(X, u), picks)  # deterministic
+        if name == "hybrid" and n == 2:
+            # Min-max scaling maps two candidates' utilities and distances to {0, 1}
+            # each, so their scores tie exactly whenever the more useful one is nearer.
+            continue
         # Permuting the pool permutes the picks (the same points are chosen).
         permuted = select(X[permutation], u[permutation])
         assert set(permutation[permuted]) == set(picks)
