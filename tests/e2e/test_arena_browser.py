@@ -62,5 +62,8 @@ def test_arena_scores_toggle_redraws(page, app_url):
                            " const img = p && p.querySelector('image');"
                            " return img && (img.getAttribute('href').length + ':' + img.getAttribute('href').slice(-80))"
                            " !== before.split('#')[0]; }", arg=before, timeout=30_000)
-    page.get_by_text("scores that picked the ringed point").first.wait_for(timeout=30_000)
+    page.get_by_text("where it will ask next").first.wait_for(timeout=30_000)
     assert "scores=1" in page.url
+    page.get_by_role("button", name="Step", exact=True).click()
+    page.get_by_text("Round 3 ·").wait_for(timeout=30_000)
+    page.get_by_text("scores that picked the ringed point").first.wait_for(timeout=30_000)
