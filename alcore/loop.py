@@ -17,7 +17,7 @@ import numpy as np
 from alcore import fixes
 from alcore._checks import as_float_array, check_fraction, check_k
 from alcore.data import Dataset
-from alcore.models import Committee, MODELS, TaskModel, make_model, single_threaded
+from alcore.models import Committee, MODELS, TaskModel, make_model, sampling_models, single_threaded
 from alcore.registry import get_selector, get_strategy
 
 
@@ -209,6 +209,13 @@ class ActiveLoop:
         self.config = config
         self.strategy = get_strategy(config.strategy)
         self.selector = get_selector(config.selector)
+        for part in (self.strategy, self.selector):
+            if part.needs_samples and not MODELS[config.model].samples_posterior:
+                able = ", ".join(MODELS[name].label for name in sampling_models())
+                raise ValueError(
+                    f"{part.label} needs a model that can sample its posterior, and "
+                    f"{MODELS[config.model].label} cannot; pick one of: {able}."
+                )
         selection_seed, model_seed = np.random.SeedSequence(random_state).spawn(2)
         self.rng = np.random.default_rng(selection_seed)
         self._committee_rng = np.random.default_rng(model_seed)

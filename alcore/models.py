@@ -250,12 +250,21 @@ class ModelSpec:
         One line on what it is and when it suits.
     build : callable
         ``build(random_state) -> unfitted scikit-learn classifier``.
+    samples_posterior : bool
+        True when the model can draw posterior samples (``sample_proba``),
+        which BALD and BatchBALD need.
     """
 
     name: str
     label: str
     description: str
     build: Callable[[int], BaseEstimator]
+    samples_posterior: bool = False
+
+
+def sampling_models() -> list[str]:
+    """Names of the registered models that can sample their posterior."""
+    return [name for name, spec in MODELS.items() if spec.samples_posterior]
 
 
 def _logreg(random_state):
@@ -311,12 +320,14 @@ MODELS: dict[str, ModelSpec] = {
             "Neural net (MC dropout)",
             "A small neural network trained with dropout; dropout left on gives many plausible nets.",
             _mc_dropout,
+            samples_posterior=True,
         ),
         ModelSpec(
             "laplace_logreg",
             "Bayesian logistic regression",
             "Logistic regression with a Gaussian spread over its weights (Laplace approximation).",
             _laplace_logreg,
+            samples_posterior=True,
         ),
     )
 }
@@ -439,7 +450,7 @@ class TaskModel:
             the registered models that can).
         """
         if not hasattr(self.estimator, "sample_proba"):
-            able = [name for name, spec in MODELS.items() if hasattr(spec.build(0), "sample_proba")]
+            able = sampling_models()
             raise ValueError(
                 f"{type(self.estimator).__name__} cannot sample its posterior, which BALD and "
                 f"BatchBALD need; pick one of the models {able}."

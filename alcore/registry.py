@@ -40,6 +40,9 @@ class Strategy:
         ``utility(context) -> (n_candidates,)`` utilities, higher = ask first.
     is_random : bool
         True for the random baseline, whose utilities are noise, not a picture.
+    needs_samples : bool
+        True when it reads posterior samples, so only models that can draw
+        them (``alcore.models.sampling_models()``) work with it.
     """
 
     name: str
@@ -47,6 +50,7 @@ class Strategy:
     description: str
     utility: Callable[..., np.ndarray]
     is_random: bool = False
+    needs_samples: bool = False
 
 
 @dataclass(frozen=True)
@@ -63,12 +67,15 @@ class Selector:
         One plain sentence on how it builds a batch.
     select : callable
         ``select(utilities, context, k) -> indices`` into the candidates.
+    needs_samples : bool
+        True when it reads posterior samples (see :class:`Strategy`).
     """
 
     name: str
     label: str
     description: str
     select: Callable[..., np.ndarray]
+    needs_samples: bool = False
 
 
 STRATEGIES: dict[str, Strategy] = {}
@@ -157,7 +164,7 @@ for _strategy in (
     Strategy("bald", "BALD",
              "Ask where plausible versions of the model are each sure but disagree (needs MC dropout "
              "or Bayesian logistic regression).",
-             lambda ctx: scores.bald(ctx.mc_probs, check_input=False)),
+             lambda ctx: scores.bald(ctx.mc_probs, check_input=False), needs_samples=True),
 ):
     register_strategy(_strategy)
 
@@ -177,6 +184,7 @@ for _selector in (
              "that differ from one another; ignores utility.", _badge),
     Selector("batchbald", "BatchBALD", "Grows the batch whose labels together tell most about the model, "
              "so picks do not repeat each other (needs a sampling model); ignores utility.",
-             lambda utilities, ctx, k: batch.batchbald(ctx.mc_probs, k, ctx.rng, check_input=False)),
+             lambda utilities, ctx, k: batch.batchbald(ctx.mc_probs, k, ctx.rng, check_input=False),
+             needs_samples=True),
 ):
     register_selector(_selector)

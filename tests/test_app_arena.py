@@ -118,10 +118,24 @@ def test_show_acquisition_scores_for_every_strategy():
     at = arena()
     at.toggle(key="arena.scores").set_value(True).run()
     for name in STRATEGIES:  # read from the registry: new strategies are covered too
+        # Strategies that read posterior samples run on a model that can draw them.
+        model = "laplace_logreg" if STRATEGIES[name].needs_samples else "logreg"
+        at.selectbox(key="arena.model").set_value(model).run()
         at.selectbox(key="arena.a").set_value(name).run()
         at = ok(click(at, "step"))
         assert race(at).loops[f"A: {STRATEGIES[name].label}"].n_labeled == 5
     assert query(at)["scores"] == "1"
+
+
+def test_a_strategy_the_model_cannot_serve_is_explained_not_raised():
+    at = arena()
+    at.selectbox(key="arena.model").set_value("logreg").run()
+    at.selectbox(key="arena.a").set_value("bald").run()
+    assert not at.exception
+    assert any("needs a model that can sample" in error.value for error in at.error)
+    at.selectbox(key="arena.model").set_value("laplace_logreg").run()
+    at = ok(click(at, "step"))
+    assert labels_each(at) == [5, 5]
 
 
 @pytest.mark.parametrize("name", list(MODELS))

@@ -86,10 +86,12 @@ def test_egl_sees_the_pipeline_features(data):
                                scores.expected_gradient_length(ctx.probs, features))
 
 
-def test_bald_on_a_model_that_cannot_sample_says_which_can(data):
-    loop = _run(data, LoopConfig(model="logreg", strategy="bald"), rounds=0)
-    with pytest.raises(ValueError, match="mc_dropout.*laplace_logreg"):
-        loop.propose()
+@pytest.mark.parametrize("config", [LoopConfig(model="logreg", strategy="bald"),
+                                    LoopConfig(model="knn", selector="batchbald")])
+def test_sampling_strategies_on_a_model_that_cannot_sample_say_which_can(data, config):
+    # Refused when the loop is built, before any step, with the models that work.
+    with pytest.raises(ValueError, match="cannot; pick one of: Neural net .MC dropout., Bayesian logistic"):
+        _run(data, config, rounds=0)
 
 
 def test_mc_samples_must_be_positive():
