@@ -164,3 +164,113 @@ def batch_diagnostics(X_pool, labeled_indices, batch_indices, utilities=None) ->
         coverage_radius=coverage_radius(X, X[centres]),
         mean_utility=mean_utility,
     )
+
+
+@dataclass(frozen=True)
+class PrefixDiagnostics:
+    """Diagnostics of every prefix of one batch: entry ``j`` describes its first ``j + 1`` picks.
+
+    Greedy selectors (top-k, k-center, hybrid) build a batch of ``k`` as the
+    first ``k`` picks of a larger batch, so one call describes every batch
+    size at once (a batch-size slider then costs nothing).
+
+    Attributes
+    ----------
+    mean_pairwise_distance : numpy.ndarray of shape (k,)
+        NaN for the first entry (one point has no pair).
+    coverage_radius : numpy.ndarray of shape (k,)
+    mean_utility : numpy.ndarray of shape (k,)
+        NaN throughout when no utilities were given.
+    """
+
+    mean_pairwise_distance: np.ndarray
+    coverage_radius: np.ndarray
+    mean_utility: np.ndarray
+
+    def at(self, size: int) -> BatchDiagnostics:
+        """The :class:`BatchDiagnostics` of the first ``size`` picks (1 <= size <= k)."""
+        k = self.coverage_radius.shape[0]
+        if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or not 1 <= size <= k:
+            raise ValueError(f"size must be an integer from 1 to {k}, got {size!r}.")
+        j = int(size) - 1
+        return BatchDiagnostics(int(size), float(self.mean_pairwise_distance[j]),
+                                float(self.coverage_radius[j]), float(self.mean_utility[j]))
+
+
+def prefix_diagnostics(X_pool, labeled_indices, batch_indices, utilities=None) -> PrefixDiagnostics:
+    """Spread, coverage radius and mean score of each prefix of a batch, in O(k (n + k) d).
+
+    Same numbers as calling :func:`batch_diagnostics` on ``batch_indices[:j]``
+    for every ``j``, but the coverage keeps a running nearest-centre distance
+    for the pool, updated with one column per pick, and the spreads come from
+    cumulative sums of the batch's distance matrix.
+
+    Parameters
+    ----------
+    X_pool : array-like of shape (n, d)
+    labeled_indices : array-like of int, shape (L,)
+        Pool indices labeled before the batch (may be empty).
+    batch_indices : array-like of int, shape (k,)
+        Pool indices of the batch, in pick order (at least one).
+    utilities : array-like of shape (n,), optional
+        Acquisition score of every pool point.
+
+    Returns
+    -------
+    PrefixDiagnostics
+
+    Examples
+    --------
+    >>> X = [[0.0, 0.0], [1.0, 0.0], [2.0, 0.0], [9.0, 0.0]]
+    >>> p = prefix_diagnostics(X, [0], [3, 1], utilities=[0.0, 0.5, 0.3, 0.1])
+    >>> p.coverage_radius.tolist(), float(p.mean_pairwise_distance[1]), p.mean_utility.tolist()
+    ([2.0, 1.0], 8.0, [0.1, 0.3])
+    """
+    X = as_float_array(X_pool, "X_pool", ndim=2).astype(np.float64)
+    labeled = np.asarray(labeled_indices, dtype=np.intp).ravel()
+    batch = np.asarray(batch_indices, dtype=np.intp).ravel()
+    if batch.size == 0:
+        raise ValueError("batch_indices is empty; pass at least one pick.")
+    for name, index in (("labeled_indices", labeled), ("batch_indices", batch)):
+        if index.size and (index.min() < 0 or index.max() >= X.shape[0]):
+            raise ValueError(f"{name} must lie in 0..{X.shape[0] - 1}; pass indices into X_pool.")
+    k = batch.size
+    counts = np.arange(1, k + 1)
+
+    if utilities is None:
+        mean_utility = np.full(k, np.nan)
+    else:
+        values = np.asarray(utilities, dtype=float)
+        if values.shape != (X.shape[0],):
+            raise ValueError(f"utilities has shape {values.shape} but X_pool has {X.shape[0]} rows; "
+                             "pass one score per pool point (NaN allowed where there is none).")
+        mean_utility = np.cumsum(values[batch]) / counts
+
+    B = X[batch]
+    b_sq = np.einsum("ij,ij->i", B, B)
+    pair = np.sqrt(np.maximum(b_sq[:, None] - 2.0 * (B @ B.T) + b_sq[None, :], 0.0))
+    # sum over pairs within the first j+1 picks: each new pick adds its distances to the earlier ones
+    added = np.tril(pair, -1).sum(axis=1)
+    n_pairs = counts * (counts - 1) / 2
+    with np.errstate(invalid="ignore", divide="ignore"):
+        spread = np.where(n_pairs > 0, np.cumsum(added) / np.maximum(n_pairs, 1), np.nan)
+
+    offset = X.mean(axis=0)
+    Xc = X - offset
+    x_sq = np.einsum("ij,ij->i", Xc, Xc)
+    if labeled.size:
+        L = Xc[labeled]
+        l_sq = np.einsum("ij,ij->i", L, L)
+        block = max(1, _BLOCK_CELLS // L.shape[0])
+        nearest = np.empty(X.shape[0])
+        for start in range(0, X.shape[0], block):
+            rows = slice(start, start + block)
+            nearest[rows] = (x_sq[rows, None] - 2.0 * (Xc[rows] @ L.T) + l_sq[None, :]).min(axis=1)
+    else:
+        nearest = np.full(X.shape[0], np.inf)
+    radius = np.empty(k)
+    for j, index in enumerate(batch):
+        c = Xc[index]
+        np.minimum(nearest, x_sq - 2.0 * (Xc @ c) + c @ c, out=nearest)
+        radius[j] = nearest.max()
+    return PrefixDiagnostics(spread, np.sqrt(np.maximum(radius, 0.0)), mean_utility)

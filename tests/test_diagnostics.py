@@ -137,3 +137,47 @@ def test_greedy_batches_are_prefixes_of_larger_ones(seed, k, alpha):
     assert np.array_equal(batch.top_k(u, k), batch.top_k(u, 60)[:k])
     assert np.array_equal(batch.k_center_greedy(X, L, k), batch.k_center_greedy(X, L, 60)[:k])
     assert np.array_equal(batch.hybrid(u, X, L, k, alpha), batch.hybrid(u, X, L, 60, alpha)[:k])
+
+
+# -- prefix_diagnostics ----------------------------------------------------------------------
+
+from alcore.diagnostics import prefix_diagnostics  # noqa: E402
+
+
+def test_prefix_diagnostics_by_hand():
+    X = [[0.0, 0.0], [1.0, 0.0], [2.0, 0.0], [9.0, 0.0]]
+    p = prefix_diagnostics(X, [0], [3, 1], utilities=[0.0, 0.5, 0.3, 0.1])
+    assert np.isnan(p.mean_pairwise_distance[0]) and p.mean_pairwise_distance[1] == pytest.approx(8.0)
+    assert p.coverage_radius.tolist() == pytest.approx([2.0, 1.0])
+    assert p.mean_utility.tolist() == pytest.approx([0.1, 0.3])
+    assert p.at(2) == BatchDiagnostics(2, 8.0, pytest.approx(1.0), pytest.approx(0.3))
+
+
+def test_prefix_diagnostics_checks_input():
+    X = np.zeros((3, 2))
+    with pytest.raises(ValueError, match="empty"):
+        prefix_diagnostics(X, [0], [])
+    with pytest.raises(ValueError, match="batch_indices"):
+        prefix_diagnostics(X, [0], [5])
+    with pytest.raises(ValueError, match="one score per pool point"):
+        prefix_diagnostics(X, [0], [1], utilities=[1.0])
+    with pytest.raises(ValueError, match="size must be"):
+        prefix_diagnostics(X, [0], [1, 2]).at(3)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 10_000), st.integers(0, 6), st.integers(1, 15), st.booleans())
+def test_prefix_diagnostics_match_batch_diagnostics(seed, n_labeled, k, with_scores):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(60, 3))
+    order = rng.permutation(60)
+    labeled, picks = order[:n_labeled], order[n_labeled:n_labeled + k]
+    scores = rng.random(60) if with_scores else None
+    prefix = prefix_diagnostics(X, labeled, picks, scores)
+    for size in range(1, k + 1):
+        expected = batch_diagnostics(X, labeled, picks[:size], scores)
+        got = prefix.at(size)
+        assert got.size == expected.size
+        for field in ("mean_pairwise_distance", "coverage_radius", "mean_utility"):
+            a, b = getattr(got, field), getattr(expected, field)
+            assert (np.isnan(a) and np.isnan(b)) or a == pytest.approx(b, rel=1e-7, abs=1e-7), field
