@@ -5,11 +5,11 @@ import streamlit as st
 st.set_page_config(page_title="Active learning, hands on", page_icon=":material/school:", layout="wide")
 
 PAGES = [
-    st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
-    st.Page("pages/arena.py", title="Arena: active vs random", icon=":material/sports_score:",
+    st.Page("app_pages/home.py", title="Home", icon=":material/home:", default=True),
+    st.Page("app_pages/arena.py", title="Arena: active vs random", icon=":material/sports_score:",
             url_path="arena"),
-    st.Page("pages/batch.py", title="Batch diversity", icon=":material/scatter_plot:", url_path="batch"),
-    st.Page("pages/failures.py", title="When it fails", icon=":material/warning:", url_path="failures"),
+    st.Page("app_pages/batch.py", title="Batch diversity", icon=":material/scatter_plot:", url_path="batch"),
+    st.Page("app_pages/failures.py", title="When it fails", icon=":material/warning:", url_path="failures"),
 ]
 
 st.navigation(PAGES).run()

@@ -41,7 +41,7 @@ def _timed_thread(self, *args, **kwargs):
 
 script_runner.ScriptRunner._run_script_thread = _timed_thread
 
-PAGE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "pages", "batch.py")
+PAGE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "app_pages", "batch.py")
 
 
 def timed(at: AppTest) -> tuple:

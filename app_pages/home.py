@@ -27,13 +27,13 @@ st.caption("Every lab compares learners on a held-out test set that is never lab
 st.subheader("The labs")
 cards = st.columns(3)
 for column, (page, title, text) in zip(cards, [
-    ("pages/arena.py", "Arena: active vs random",
+    ("app_pages/arena.py", "Arena: active vs random",
      "Two learners race on the same data. Step through it, watch where each one asks, and see "
      "over 20 seeds whether the active one really needs fewer labels."),
-    ("pages/batch.py", "Batch diversity",
+    ("app_pages/batch.py", "Batch diversity",
      "Teams label in batches. See why the top-k most uncertain points are often near-duplicates, "
      "and how diverse batches fix it."),
-    ("pages/failures.py", "When it fails",
+    ("app_pages/failures.py", "When it fails",
      "Overconfident models, a cluster nobody visits, outliers and a cold start: each failure made "
      "visible, with its fix on a toggle."),
 ]):
