@@ -174,10 +174,9 @@ def _new_race(seed: int) -> None:
     """Build the learners for the current settings, all at their starting labels."""
     data = make_dataset(**_data_kwargs(v), random_state=int(seed))
     race = Race(data, _configs(v, methods, 1), seed=int(seed), seed_size=int(v["init"]))
-    height, width = figures.image_size(data.bounds)
     session[f"{PAGE}.race"] = race
     session[f"{PAGE}.race_key"] = race_key[:-1] + (int(seed),)
-    session[f"{PAGE}.pool_alpha"] = figures.points_alpha(data.X_pool, data.bounds, height, width)
+    session[f"{PAGE}.pool_alpha"] = figures.pool_mask(data.X_pool, data.bounds)
     session[f"{PAGE}.grid"] = figures.make_grid(data.bounds, GRID)[2]
     session[f"{PAGE}.cache"] = {}
     session[f"{PAGE}.revision"] = session.get(f"{PAGE}.revision", 0) + 1
@@ -232,7 +231,7 @@ def _image(method: str, loop, show_scores: bool) -> str:
         scores = loop.scores(grid).reshape(GRID, GRID) if show_scores else None
         image = figures.panel_image(probs, race.dataset.bounds, grid_scores=scores,
                                     pool_alpha=session[f"{PAGE}.pool_alpha"])
-        return figures.png_data_uri(image)
+        return figures.jpeg_data_uri(image)
     return _cached((method, len(loop.history), "image", show_scores), render)
 
 
