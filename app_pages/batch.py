@@ -412,6 +412,41 @@ def claim_verdict(saving, title: str) -> tuple[str, str]:
 
 
 st.subheader("Does diversity save labels? Over many seeds")
+st.markdown("A common claim: *batch diversity improves data efficiency by 20-40% over top-k.* "
+            "We measured it on this app's data before writing this page. In short: **it depends.** "
+            "With a curved boundary and batches of 25-50, diverse batches do save about that much, "
+            "but so do plain random batches. With a straight boundary, or small batches, we could not "
+            "measure a reliable saving.")
+with st.expander("What we measured (20 seeds per cell)"):
+    st.markdown(
+        "Labels needed to reach 99% of the best final accuracy; saving = 1 - method / Top-K, with a "
+        "paired 95% interval over 20 seeds. Pool 1,000, 10 starting labels, margin, hybrid alpha 0.5, "
+        "budget 300 (`python bench/bench_batch_diversity.py`, full table in "
+        "`bench/batch_diversity_results.txt`).\n\n"
+        "| Data (model) | Batch | Hybrid saves | K-Centers saves | Random batches save |\n"
+        "|---|---:|---:|---:|---:|\n"
+        "| Two moons (k-NN) | 10 | 22% (-9 to 43%) | 16% (-2 to 33%) | 13% (-12 to 34%) |\n"
+        "| Two moons (k-NN) | 25 | 35% (26 to 44%) | 40% (24 to 53%) | 36% (13 to 53%) |\n"
+        "| Two moons (k-NN) | 50 | 31% (21 to 40%) | 38% (11 to 55%) | 47% (38 to 55%) |\n"
+        "| XOR (k-NN) | 10 | 20% (-7 to 38%) | 9% (-17 to 29%) | 5% (-49 to 40%) |\n"
+        "| XOR (k-NN) | 25 | 15% (-10 to 34%) | 22% (7 to 35%) | 25% (6 to 40%) |\n"
+        "| XOR (k-NN) | 50 | 33% (18 to 45%) | 41% (31 to 50%) | 47% (36 to 56%) |\n"
+        "| Blobs (logistic) | 10 | 8% (-29 to 32%) | -10% (-43 to 22%) | -50% (-155 to 13%) |\n"
+        "| Blobs (logistic) | 25 | -3% (-26 to 20%) | 20% (-14 to 41%) | -14% (-85 to 33%) |\n"
+        "| Blobs (logistic) | 50 | 15% (-4 to 30%) | 36% (16 to 50%) | -9% (-49 to 24%) |\n"
+        "| 4 blobs (logistic) | 10 | 28% (-13 to 55%) | 12% (-42 to 44%) | -22% (-85 to 26%) |\n"
+        "| 4 blobs (logistic) | 25 | -3% (-21 to 15%) | 12% (-20 to 36%) | -39% (-80 to 0%) |\n"
+        "| 4 blobs (logistic) | 50 | -10% (-32 to 13%) | -10% (-33 to 10%) | -24% (-48 to -5%) |\n\n"
+        "- **Curved boundaries, batches of 25-50:** hybrid saves 15-35% and K-Centers 22-41%, in line "
+        "with the claim, and 7 of those 8 intervals exclude zero. But random batches save 25-47% "
+        "too: the gain comes from not piling a batch into one spot, not from clever diversity.\n"
+        "- **Batches of 10:** no saving is clearly different from zero on any of the four datasets.\n"
+        "- **Straight boundaries (logistic regression):** mostly no measurable saving; the intervals "
+        "include zero and some estimates are negative. One exception: K-Centers at batch 50 on "
+        "blobs, 36% (16 to 50%).\n\n"
+        "So the 20-40% figure is true for some data, models and batch sizes, not in general. Run the "
+        "comparison below to check your own setting."
+    )
 st.caption("The same three learners, each started from the same labels, labeling batches of the size "
            "above until the budget, repeated over many draws of the data. We count the labels each needs "
            "to first reach the target accuracy on the held-out test set.")
