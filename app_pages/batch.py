@@ -142,19 +142,9 @@ with st.sidebar:
     controls.strategy_select(state.key(PAGE, "acq"), label="Acquisition function", names=STRATEGY_NAMES)
     st.caption("All panels score points with this function; they differ only in how they build a batch.")
 
-top = st.columns([3, 2, 2] if HAS_BADGE else [3, 2], gap="medium")
-with top[0]:
-    st.slider("Batch size", 1, MAX_BATCH, key=state.key(PAGE, "batch"))
-    st.caption("Labels asked for at once. At 1 the three methods barely differ; at 50 or more, see how "
-               "Top-K's picks crowd together while the others spread out.")
-with top[1]:
-    st.slider("Hybrid alpha", 0.0, 1.0, step=0.05, key=state.key(PAGE, "alpha"), format="%.2f")
-    st.caption("Hybrid's weight on uncertainty: 1 = Top-K, 0 = K-Centers, in between = both.")
 if HAS_BADGE:
-    with top[2]:
-        st.toggle("BADGE panel", key=state.key(PAGE, "badge"),
-                  help=SELECTORS["badge"].description if HAS_BADGE else None)
-        st.caption("Add a fourth learner: BADGE spreads the batch in the model's gradient space.")
+    st.toggle("BADGE panel", key=state.key(PAGE, "badge"), help=SELECTORS["badge"].description)
+    st.caption("Add a fourth learner: BADGE spreads the batch in the model's gradient space.")
 
 v = state.values(PAGE, PARAMS)
 if v["budget"] > v["pool"]:
@@ -190,9 +180,8 @@ def _cached(key, compute):
     return cache[key]
 
 
-def _batch(method: str, loop, k: int) -> np.ndarray:
+def _batch(method: str, loop, k: int, alpha: float) -> np.ndarray:
     """The learner's next batch of k pool indices, in pick order (alpha applies to hybrid)."""
-    alpha = float(v["alpha"])
     if method == "hybrid" and loop.config.alpha != alpha:
         loop.config = loop.config.with_(alpha=alpha)  # alpha is read by the selector at each proposal
     rnd = len(loop.history)
@@ -207,15 +196,14 @@ def _pool_scores(method: str, loop) -> np.ndarray:
     return _cached((method, len(loop.history), "pool_scores"), lambda: loop.scores(loop.X_pool))
 
 
-def _diagnostics(method: str, loop, chosen: np.ndarray):
+def _diagnostics(method: str, loop, chosen: np.ndarray, alpha: float):
     """Spread, coverage radius and mean score of the shown batch.
 
     For prefix selectors, one engine call per round describes every batch size.
     """
     if METHODS[method]["prefix"]:
-        big = _batch(method, loop, MAX_BATCH)
-        prefix = _cached((method, len(loop.history), "diagnostics", float(v["alpha"]) if method == "hybrid"
-                          else None),
+        big = _batch(method, loop, MAX_BATCH, alpha)
+        prefix = _cached((method, len(loop.history), "diagnostics", alpha if method == "hybrid" else None),
                          lambda: prefix_diagnostics(loop.X_pool, loop.labeled_indices, big,
                                                     _pool_scores(method, loop)))
         return prefix.at(len(chosen))
@@ -224,12 +212,12 @@ def _diagnostics(method: str, loop, chosen: np.ndarray):
                                              _pool_scores(method, loop)))
 
 
-def _image(method: str, loop, show_scores: bool) -> str:
+def _image(method: str, loop, show_scores: bool, bounds) -> str:
     def render():
         grid = session[f"{PAGE}.grid"]
         probs = loop.predict_proba(grid).reshape(GRID, GRID, -1)
         scores = loop.scores(grid).reshape(GRID, GRID) if show_scores else None
-        image = figures.panel_image(probs, race.dataset.bounds, grid_scores=scores,
+        image = figures.panel_image(probs, bounds, grid_scores=scores,
                                     pool_alpha=session[f"{PAGE}.pool_alpha"])
         return figures.jpeg_data_uri(image)
     return _cached((method, len(loop.history), "image", show_scores), render)
@@ -243,106 +231,122 @@ except ValueError as error:  # settings the engine refuses: say so, keep the pag
     state.write_url(PAGE, PARAMS)
     st.stop()
 
-race: Race = session[f"{PAGE}.race"]
 
-# -- the run row ------------------------------------------------------------------------------
 
-buttons = st.columns([2.2, 1, 1.2, 4], gap="small", vertical_alignment="center")
-label_clicked = buttons[0].button("Label this batch & retrain", key=f"{PAGE}.label", type="primary",
-                                  icon=":material/label:",
-                                  disabled=any(loop.n_unlabeled == 0 for loop in race.loops.values()),
-                                  help="Every learner gets the true labels of the batch it shows, "
-                                       "refits, and picks its next batch.")
-reset_clicked = buttons[1].button("Reset", key=f"{PAGE}.reset", icon=":material/replay:",
-                                  help="Back to the starting labels: same data, same seed.")
-new_seed_clicked = buttons[2].button("New seed", key=f"{PAGE}.new_seed", icon=":material/casino:",
-                                     help="A fresh draw of the data and the starting labels.")
-try:
-    if label_clicked:
-        for method, loop in race.loops.items():
-            chosen = _batch(method, loop, batch_size)
-            loop.teach(chosen, race.oracle(chosen))
-        session[f"{PAGE}.revision"] += 1
-    elif reset_clicked or new_seed_clicked:
-        seed = int(np.random.default_rng().integers(0, 1_000_000)) if new_seed_clicked else int(v["seed"])
-        state.set_values(PAGE, {"seed": seed})
-        v["seed"] = seed
-        race_key = race_key[:-1] + (seed,)
-        _new_race(seed)
-        race = session[f"{PAGE}.race"]
-except ValueError as error:
-    st.error(f"The learners could not take that step: {error}", icon=":material/error:")
-state.write_url(PAGE, PARAMS)
-
-first = next(iter(race.loops.values()))
-rounds = len(first.history) - 1
-buttons[3].markdown(f"Round {rounds} · {first.n_labeled} labels each · next batch: "
-                    f"{min(batch_size, first.n_unlabeled)} points")
-
-# -- the panels -------------------------------------------------------------------------------
-
-show_scores = bool(v["scores"])
-data = race.dataset
-panels, diagnostics = [], {}
-for method, loop in race.loops.items():
-    chosen = _batch(method, loop, batch_size)
-    diagnostics[method] = _diagnostics(method, loop, chosen)
-    meta = METHODS[method]
-    panels.append(figures.Panel(
-        title=meta["title"] + (f" (alpha {v['alpha']:.2f})" if method == "hybrid" else ""),
-        subtitle=f"test accuracy {loop.curve[1][-1]:.1%} · {loop.n_labeled} labels",
-        image=_image(method, loop, show_scores),
-        X_labeled=data.X_pool[loop.labeled_indices], y_labeled=loop.labels,
-        X_new=data.X_pool[chosen], pick_order=meta["greedy"] and len(chosen) <= NUMBERED_UP_TO,
-    ))
-revision = session[f"{PAGE}.revision"]
-st.plotly_chart(figures.pool_panels(panels, data.bounds, height=400, revision=revision), theme=None,
-                config=figures.PLOTLY_CONFIG, key=f"{PAGE}.panels")
-numbered = ("Rings are the next batch; for the greedy methods the numbers give the pick order"
-            if batch_size <= NUMBERED_UP_TO else
-            f"Rings are the next batch (pick numbers are drawn for batches of {NUMBERED_UP_TO} or fewer)")
-st.caption(f"{numbered}. Coloured dots are labeled points, grey dots unlabeled. "
-           + ("Background: the acquisition score, dark purple where the function most wants a label; "
-              "the dark line is the decision boundary." if show_scores else
-              "Background: the class the model predicts, pale where it is unsure; the dark line is "
-              "its decision boundary."))
-st.toggle("Show acquisition scores", key=state.key(PAGE, "scores"),
-          help="Off: the model's predicted class and confidence instead of the acquisition scores.")
-state.write_url(PAGE, PARAMS)
-
-# -- diagnostics --------------------------------------------------------------------------------
-
+# -- the live lab: one fragment, so a slider move or a click reruns only this ------------------
 
 def _fmt(value: float, digits: int = 2) -> str:
     return "n/a" if not np.isfinite(value) else f"{value:.{digits}f}"
 
 
-header = "| | " + " | ".join(METHODS[m]["title"] for m in diagnostics) + " |"
-rows = [header, "|---|" + "---:|" * len(diagnostics)]
-rows.append("| Spread: mean distance between picks | "
-            + " | ".join(_fmt(d.mean_pairwise_distance) for d in diagnostics.values()) + " |")
-rows.append("| Coverage radius: farthest pool point from any label or pick | "
-            + " | ".join(_fmt(d.coverage_radius) for d in diagnostics.values()) + " |")
-rows.append("| Mean acquisition score of the batch | "
-            + " | ".join(_fmt(d.mean_utility, 3) for d in diagnostics.values()) + " |")
-st.markdown("\n".join(rows))
-st.caption("Per batch. A small spread means near-duplicate picks; a large coverage radius means some "
-           "region of the pool is still far from every label. Top-K always has the highest mean score: "
-           "the question is whether the extra labels at those scores teach the model anything new.")
+@st.fragment
+def live_lab() -> None:
+    race: Race = session[f"{PAGE}.race"]
+    top = st.columns([3, 2], gap="medium")
+    with top[0]:
+        st.slider("Batch size", 1, MAX_BATCH, key=state.key(PAGE, "batch"))
+        st.caption("Labels asked for at once. At 1 the three methods barely differ; at 50 or more, see "
+                   "how Top-K's picks crowd together while the others spread out.")
+    with top[1]:
+        st.slider("Hybrid alpha", 0.0, 1.0, step=0.05, key=state.key(PAGE, "alpha"), format="%.2f")
+        st.caption("Hybrid's weight on uncertainty: 1 = Top-K, 0 = K-Centers, in between = both.")
+    lv = state.values(PAGE, PARAMS)
+    batch_size, alpha = int(lv["batch"]), float(lv["alpha"])
 
-# -- learning curves ------------------------------------------------------------------------------
+    # -- the run row ------------------------------------------------------------------------------
 
-curves = {METHODS[m]["title"]: loop.curve for m, loop in race.loops.items()}
-if rounds > 0:
-    st.plotly_chart(figures.learning_curves(curves, current=first.n_labeled, height=260,
-                                            colours=[METHODS[m]["colour"] for m in race.loops],
-                                            revision=revision),
-                    theme=None, config=figures.PLOTLY_CONFIG, key=f"{PAGE}.curve")
-    st.caption("Test accuracy after each labeled batch, for this one draw of the data. One draw is "
-               "noisy: the comparison below repeats it over many seeds.")
-else:
-    st.info("Click **Label this batch & retrain** to give each learner its batch; their learning "
-            "curves appear here.", icon=":material/touch_app:")
+    buttons = st.columns([2.2, 1, 1.2, 4], gap="small", vertical_alignment="center")
+    label_clicked = buttons[0].button("Label this batch & retrain", key=f"{PAGE}.label", type="primary",
+                                      icon=":material/label:",
+                                      disabled=any(loop.n_unlabeled == 0 for loop in race.loops.values()),
+                                      help="Every learner gets the true labels of the batch it shows, "
+                                           "refits, and picks its next batch.")
+    reset_clicked = buttons[1].button("Reset", key=f"{PAGE}.reset", icon=":material/replay:",
+                                      help="Back to the starting labels: same data, same seed.")
+    new_seed_clicked = buttons[2].button("New seed", key=f"{PAGE}.new_seed", icon=":material/casino:",
+                                         help="A fresh draw of the data and the starting labels.")
+    try:
+        if label_clicked:
+            for method, loop in race.loops.items():
+                chosen = _batch(method, loop, batch_size, alpha)
+                loop.teach(chosen, race.oracle(chosen))
+            session[f"{PAGE}.revision"] += 1
+        elif reset_clicked or new_seed_clicked:
+            seed = int(np.random.default_rng().integers(0, 1_000_000)) if new_seed_clicked else int(lv["seed"])
+            state.set_values(PAGE, {"seed": seed})
+            _new_race(seed)
+            race = session[f"{PAGE}.race"]
+    except ValueError as error:
+        st.error(f"The learners could not take that step: {error}", icon=":material/error:")
+    state.write_url(PAGE, PARAMS)
+
+    first = next(iter(race.loops.values()))
+    rounds = len(first.history) - 1
+    buttons[3].markdown(f"Round {rounds} · {first.n_labeled} labels each · next batch: "
+                        f"{min(batch_size, first.n_unlabeled)} points")
+
+    # -- the panels -------------------------------------------------------------------------------
+
+    show_scores = bool(lv["scores"])
+    data = race.dataset
+    panels, diagnostics = [], {}
+    for method, loop in race.loops.items():
+        chosen = _batch(method, loop, batch_size, alpha)
+        diagnostics[method] = _diagnostics(method, loop, chosen, alpha)
+        meta = METHODS[method]
+        panels.append(figures.Panel(
+            title=meta["title"] + (f" (alpha {alpha:.2f})" if method == "hybrid" else ""),
+            subtitle=f"test accuracy {loop.curve[1][-1]:.1%} · {loop.n_labeled} labels",
+            image=_image(method, loop, show_scores, data.bounds),
+            X_labeled=data.X_pool[loop.labeled_indices], y_labeled=loop.labels,
+            X_new=data.X_pool[chosen], pick_order=meta["greedy"] and len(chosen) <= NUMBERED_UP_TO,
+        ))
+    revision = session[f"{PAGE}.revision"]
+    st.plotly_chart(figures.pool_panels(panels, data.bounds, height=400, revision=revision), theme=None,
+                    config=figures.PLOTLY_CONFIG, key=f"{PAGE}.panels")
+    numbered = ("Rings are the next batch; for the greedy methods the numbers give the pick order"
+                if batch_size <= NUMBERED_UP_TO else
+                f"Rings are the next batch (pick numbers are drawn for batches of {NUMBERED_UP_TO} or fewer)")
+    st.caption(f"{numbered}. Coloured dots are labeled points, grey dots unlabeled. "
+               + ("Background: the acquisition score, dark purple where the function most wants a label; "
+                  "the dark line is the decision boundary." if show_scores else
+                  "Background: the class the model predicts, pale where it is unsure; the dark line is "
+                  "its decision boundary."))
+    st.toggle("Show acquisition scores", key=state.key(PAGE, "scores"),
+              help="Off: the model's predicted class and confidence instead of the acquisition scores.")
+    state.write_url(PAGE, PARAMS)
+
+    # -- diagnostics --------------------------------------------------------------------------------
+
+    header = "| | " + " | ".join(METHODS[m]["title"] for m in diagnostics) + " |"
+    rows = [header, "|---|" + "---:|" * len(diagnostics)]
+    rows.append("| Spread: mean distance between picks | "
+                + " | ".join(_fmt(d.mean_pairwise_distance) for d in diagnostics.values()) + " |")
+    rows.append("| Coverage radius: farthest pool point from any label or pick | "
+                + " | ".join(_fmt(d.coverage_radius) for d in diagnostics.values()) + " |")
+    rows.append("| Mean acquisition score of the batch | "
+                + " | ".join(_fmt(d.mean_utility, 3) for d in diagnostics.values()) + " |")
+    st.markdown("\n".join(rows))
+    st.caption("Per batch. A small spread means near-duplicate picks; a large coverage radius means some "
+               "region of the pool is still far from every label. Top-K always has the highest mean score: "
+               "the question is whether the extra labels at those scores teach the model anything new.")
+
+    # -- learning curves ------------------------------------------------------------------------------
+
+    curves = {METHODS[m]["title"]: loop.curve for m, loop in race.loops.items()}
+    if rounds > 0:
+        st.plotly_chart(figures.learning_curves(curves, current=first.n_labeled, height=260,
+                                                colours=[METHODS[m]["colour"] for m in race.loops],
+                                                revision=revision),
+                        theme=None, config=figures.PLOTLY_CONFIG, key=f"{PAGE}.curve")
+        st.caption("Test accuracy after each labeled batch, for this one draw of the data. One draw is "
+                   "noisy: the comparison below repeats it over many seeds.")
+    else:
+        st.info("Click **Label this batch & retrain** to give each learner its batch; their learning "
+                "curves appear here.", icon=":material/touch_app:")
+
+
+live_lab()
 
 with st.expander("How to read the picture"):
     st.markdown(
@@ -463,10 +467,12 @@ with compare[2]:
 state.write_url(PAGE, PARAMS)
 v = state.values(PAGE, PARAMS)
 
-learners = tuple((m, v["model"], v["acq"], batch_size, float(v["alpha"])) for m in methods)
+# alpha matters to hybrid only; the others keep the default so their cached runs are shared
+learners = tuple((m, v["model"], v["acq"], batch_size, float(v["alpha"]) if m == "hybrid" else 0.5)
+                 for m in methods)
 comparison_key = (race_key[0], learners, int(v["budget"]), int(v["init"]), int(v["seeds"]))
 results = session.setdefault(f"{PAGE}.comparisons", {})
-run_clicked = st.button(f"Run the comparison over {v['seeds']} seeds at batch size {batch_size}",
+run_clicked = st.button(f"Run the comparison over {v['seeds']} seeds",
                         key=f"{PAGE}.compare", icon=":material/play_arrow:",
                         disabled=comparison_key in results,
                         help="Races every method over many seeds. The first run takes a while; "
@@ -484,12 +490,15 @@ if run_clicked:
     progress_bar.empty()
 
 if comparison_key not in results:
-    st.info("Not run yet for these settings. Click the button to race the methods over "
-            f"{v['seeds']} seeds (a few seconds to a minute; smaller batches take longer).",
+    st.info(f"Not run yet for these settings (batch size {batch_size}, hybrid alpha {v['alpha']:.2f}). "
+            f"Click the button to race the methods over {v['seeds']} seeds (a few seconds to a minute; "
+            "smaller batches take longer).",
             icon=":material/hourglass_empty:")
 else:
     labels, accuracy = results[comparison_key]
     target = float(v["target"])
+    st.markdown(f"**Results at batch size {batch_size}** (hybrid alpha {v['alpha']:.2f}, {v['seeds']} seeds, "
+                f"budget {v['budget']} labels). Changed the batch size above? Run the comparison again.")
     titles = {m: METHODS[m]["title"] for m in accuracy}
     bands = {titles[m]: mean_interval(acc) for m, acc in accuracy.items()}
     st.plotly_chart(figures.curves_with_band(labels, bands, target=target, height=300,
