@@ -55,8 +55,8 @@ PRESETS = {
         batch=1, target=0.95),
         text="Two moons and a model that can bend: active learning finds the boundary sooner."),
     "classes": dict(label="Many classes: entropy vs margin", values=dict(
-        ds="multiblobs", noise=0.9, classes=8, pool=1000, init=8, model="logreg", a="margin",
-        b="entropy", budget=100, batch=1, target=0.85),
+        ds="multiblobs", noise=0.6, classes=8, pool=1000, init=8, model="logreg", a="margin",
+        b="entropy", budget=100, batch=1, target=0.7),
         text="Eight classes: margin looks at the two top classes, entropy at all of them."),
 }
 
@@ -277,16 +277,19 @@ def live_race() -> None:
             X_new=None if newest is None else data.X_pool[newest],
         ))
     revision = session.get(f"{PAGE}.revision", 0)
-    st.plotly_chart(figures.pool_panels(panels, data.bounds, revision=revision), theme=None,
-                    config=figures.PLOTLY_CONFIG, key=f"{PAGE}.panels.{revision}.{show_scores}")
+    figure = figures.pool_panels(panels, data.bounds, revision=revision,
+                                 curves={name: loop.curve for name, loop in loops.items()},
+                                 current=first.n_labeled, x_range=(0, v["budget"] + 1))
+    st.plotly_chart(figure, theme=None, config=figures.PLOTLY_CONFIG, key=f"{PAGE}.live.{revision}.{show_scores}")
     if show_scores:
-        st.caption("Dark purple: where the strategy most wants a label (scaled per panel). The ringed "
-                   "point is the one it just asked for. Grey dots are unlabeled; coloured dots are "
-                   "labeled, by class.")
+        st.caption("Top: dark purple is where the strategy most wants a label (scaled per panel); the "
+                   "ringed point is the one it just asked for. Grey dots are unlabeled, coloured dots "
+                   "labeled. Bottom: test accuracy after each label in this race; the dotted line is now.")
     else:
-        st.caption("Colour: the class the model predicts, pale where it is unsure; the dark line is its "
-                   "decision boundary. Grey dots are unlabeled; coloured dots are labeled; the ring "
-                   "marks the newest query.")
+        st.caption("Top: the colour is the class the model predicts, pale where it is unsure; the dark "
+                   "line is its decision boundary. Grey dots are unlabeled, coloured dots labeled, the "
+                   "ring is the newest query. Bottom: test accuracy after each label in this race; the "
+                   "dotted line is now.")
     for loop_note in {loop.note for loop in loops.values() if loop.note}:
         st.info(loop_note, icon=":material/info:")
 
@@ -300,12 +303,6 @@ def live_race() -> None:
     cards[2].metric("Labels each", f"{loop_a.n_labeled}", f"of {v['budget']}", delta_color="off")
     st.caption("Accuracy on the held-out test set, which no learner ever sees. One race is one "
                "roll of the dice: the view below repeats it over many seeds.")
-    curves = {name: loop.curve for name, loop in loops.items()}
-    st.plotly_chart(figures.learning_curves(curves, current=first.n_labeled, height=260,
-                                            x_range=(0, v["budget"] + 1), revision=revision),
-                    theme=None, config=figures.PLOTLY_CONFIG, key=f"{PAGE}.curve.{revision}")
-    st.caption("Learning curve of this race: test accuracy after each label. The dotted line marks "
-               "where the race is now.")
 
 
 live_race()

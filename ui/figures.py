@@ -33,7 +33,7 @@ POOL_GREY = (140, 140, 140)
 #: Dark line of the decision boundary.
 BOUNDARY_RGB = (40, 40, 40)
 #: Chart config for ``st.plotly_chart(..., config=PLOTLY_CONFIG, theme=None)``.
-PLOTLY_CONFIG = {"displayModeBar": False, "staticPlot": False, "responsive": True}
+PLOTLY_CONFIG = {"displayModeBar": False, "staticPlot": True, "responsive": True}
 #: How strong the heatmap gets where the model is sure (0 = white, 1 = the class colour).
 MAX_TINT = 0.55
 #: Sequential colours of the acquisition-score map: low -> high.
@@ -303,7 +303,9 @@ def _rounded(values, digits: int = 3) -> list:
 
 def pool_panels(panels: Sequence[Panel], bounds: Sequence[float], *, height: int = 430,
                 colours: Sequence[str] = CLASS_COLOURS, revision: int = 0,
-                gap: float = 0.04) -> go.Figure:
+                gap: float = 0.04, curves: Optional[Mapping[str, tuple]] = None,
+                current: Optional[float] = None, x_range=None, curve_height: int = 230,
+                curve_colours: Sequence[str] = LEARNER_COLOURS) -> go.Figure:
     """Draw N pool/model panels side by side in ONE figure, with the same axes.
 
     Each panel is its own pair of axes (``x``/``y``, ``x2``/``y2``, ...) over
@@ -323,6 +325,17 @@ def pool_panels(panels: Sequence[Panel], bounds: Sequence[float], *, height: int
         Written to ``layout.datarevision``.
     gap : float, default=0.04
         Horizontal space between panels, as a fraction of the width.
+    curves : mapping of name to (labels, accuracy), optional
+        Learning curves to draw under the panels, in the same figure (one
+        chart to draw in the browser instead of two: it is the slow part).
+    current : float, optional
+        Label count to mark on the curves (the current round).
+    x_range : (low, high), optional
+        Fixed label range of the curves.
+    curve_height : int, default=230
+        Pixels for the curves, added to ``height``.
+    curve_colours : sequence of str
+        One colour per curve.
 
     Returns
     -------
@@ -358,20 +371,46 @@ def pool_panels(panels: Sequence[Panel], bounds: Sequence[float], *, height: int
             marked = np.asarray(panel.X_marked, dtype=float).reshape(-1, 2)
             data.append(dict(type="scatter", mode="markers", x=_rounded(marked[:, 0]),
                              y=_rounded(marked[:, 1]), xaxis=xref, yaxis=yref, hoverinfo="skip",
+                             showlegend=False,
                              marker=dict(size=9, symbol="square-open", color="#000000", line=dict(width=1))))
         data.append(dict(type="scatter", mode="markers", x=_rounded(X_lab[:, 0]), y=_rounded(X_lab[:, 1]),
-                         xaxis=xref, yaxis=yref, hoverinfo="skip",
-                         marker=dict(size=9, color=[colours[c % len(colours)] for c in y_lab],
+                         xaxis=xref, yaxis=yref, hoverinfo="skip", showlegend=False,
+                         marker=dict(size=10, color=[colours[c % len(colours)] for c in y_lab],
                                      line=dict(width=1, color="white"))))
         if panel.X_new is not None and len(panel.X_new):
             new = np.asarray(panel.X_new, dtype=float).reshape(-1, 2)
             ring = dict(type="scatter", mode="markers", x=_rounded(new[:, 0]), y=_rounded(new[:, 1]),
-                        xaxis=xref, yaxis=yref, hoverinfo="skip",
+                        xaxis=xref, yaxis=yref, hoverinfo="skip", showlegend=False,
                         marker=dict(size=18, symbol="circle-open", color="#000000", line=dict(width=2.5)))
             if panel.pick_order:
                 ring.update(mode="markers+text", text=[str(j + 1) for j in range(len(new))],
                             textposition="top right", textfont=dict(size=11, color="#000000"))
             data.append(ring)
+    if curves:
+        total = height + curve_height
+        panel_bottom = (curve_height + 24) / total
+        for i in range(n):
+            suffix = "" if i == 0 else str(i + 1)
+            layout[f"yaxis{suffix}"]["domain"] = [panel_bottom, 1.0]
+        curve_axis = n + 1
+        curve_layout = _curve_layout(curve_height, "labels used", "test accuracy")
+        layout[f"xaxis{curve_axis}"] = dict(curve_layout["xaxis"], anchor=f"y{curve_axis}", domain=[0.0, 1.0],
+                                            **({"range": list(x_range)} if x_range is not None else {}))
+        layout[f"yaxis{curve_axis}"] = dict(curve_layout["yaxis"], anchor=f"x{curve_axis}",
+                                            domain=[0.0, (curve_height - 44) / total])
+        layout["margin"] = dict(layout["margin"], l=56, b=44)
+        layout.update(height=total, showlegend=True, legend=dict(
+            curve_layout["legend"], y=0.0, yanchor="bottom", x=0.0, xanchor="left"))
+        for j, (name, (labels, accuracy)) in enumerate(curves.items()):
+            data.append(dict(type="scatter", mode="lines+markers" if len(labels) < 40 else "lines", name=name,
+                             x=np.asarray(labels).tolist(), y=_rounded(accuracy, 4),
+                             xaxis=f"x{curve_axis}", yaxis=f"y{curve_axis}", hoverinfo="skip",
+                             line=dict(color=curve_colours[j % len(curve_colours)], width=2.5),
+                             marker=dict(size=5)))
+        if current is not None:
+            layout["shapes"] = [dict(type="line", xref=f"x{curve_axis}", yref=f"y{curve_axis} domain",
+                                     x0=current, x1=current, y0=0, y1=1,
+                                     line=dict(color="#8A9099", width=1.5, dash="dot"))]
     layout.update(images=images, annotations=annotations)
     return _figure(data, layout)
 
