@@ -302,16 +302,22 @@ def live_lab() -> None:
             X_new=data.X_pool[chosen], pick_order=meta["greedy"] and len(chosen) <= NUMBERED_UP_TO,
         ))
     revision = session[f"{PAGE}.revision"]
-    st.plotly_chart(figures.pool_panels(panels, data.bounds, height=400, revision=revision), theme=None,
-                    config=figures.PLOTLY_CONFIG, key=f"{PAGE}.panels")
+    figure = figures.pool_panels(panels, data.bounds, height=400, revision=revision,
+                                 curves={METHODS[m]["title"]: loop.curve for m, loop in race.loops.items()},
+                                 current=first.n_labeled,
+                                 curve_colours=[METHODS[m]["colour"] for m in race.loops])
+    st.plotly_chart(figure, theme=None, config=figures.PLOTLY_CONFIG, key=f"{PAGE}.panels")
     numbered = ("Rings are the next batch; for the greedy methods the numbers give the pick order"
                 if batch_size <= NUMBERED_UP_TO else
                 f"Rings are the next batch (pick numbers are drawn for batches of {NUMBERED_UP_TO} or fewer)")
-    st.caption(f"{numbered}. Coloured dots are labeled points, grey dots unlabeled. "
+    st.caption(f"Top: {numbered[0].lower() + numbered[1:]}. Coloured dots are labeled points, grey dots "
+               "unlabeled. "
                + ("Background: the acquisition score, dark purple where the function most wants a label; "
-                  "the dark line is the decision boundary." if show_scores else
+                  "the dark line is the decision boundary. " if show_scores else
                   "Background: the class the model predicts, pale where it is unsure; the dark line is "
-                  "its decision boundary."))
+                  "its decision boundary. ")
+               + "Bottom: each learner's test accuracy after each labeled batch, for this one draw of the "
+                 "data (the comparison below repeats it over many seeds); the dotted line is now.")
     st.toggle("Show acquisition scores", key=state.key(PAGE, "scores"),
               help="Off: the model's predicted class and confidence instead of the acquisition scores.")
     state.write_url(PAGE, PARAMS)
@@ -331,19 +337,9 @@ def live_lab() -> None:
                "region of the pool is still far from every label. Top-K always has the highest mean score: "
                "the question is whether the extra labels at those scores teach the model anything new.")
 
-    # -- learning curves ------------------------------------------------------------------------------
-
-    curves = {METHODS[m]["title"]: loop.curve for m, loop in race.loops.items()}
-    if rounds > 0:
-        st.plotly_chart(figures.learning_curves(curves, current=first.n_labeled, height=260,
-                                                colours=[METHODS[m]["colour"] for m in race.loops],
-                                                revision=revision),
-                        theme=None, config=figures.PLOTLY_CONFIG, key=f"{PAGE}.curve")
-        st.caption("Test accuracy after each labeled batch, for this one draw of the data. One draw is "
-                   "noisy: the comparison below repeats it over many seeds.")
-    else:
-        st.info("Click **Label this batch & retrain** to give each learner its batch; their learning "
-                "curves appear here.", icon=":material/touch_app:")
+    if rounds == 0:
+        st.info("Click **Label this batch & retrain** to give each learner the batch it shows; the "
+                "learning curves grow from there.", icon=":material/touch_app:")
 
 
 live_lab()
