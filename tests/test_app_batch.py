@@ -229,3 +229,37 @@ def test_comparison_runs_and_speaks_about_the_claim():
     assert any("20-40%" in text or "no seed" in text or "too few" in text for text in verdicts)
     assert any("claim" in m.value for m in at.markdown)
     assert any("Results at batch size 25" in m.value for m in at.markdown)
+
+
+@pytest.fixture
+def fake_badge():
+    """Register a stand-in 'badge' selector (if the engine has none yet) so the fourth panel is tested."""
+    from alcore import batch, registry
+    added = "badge" not in registry.SELECTORS
+    if added:
+        registry.register_selector(registry.Selector(
+            "badge", "BADGE", "Stand-in for tests: random batch.",
+            lambda utilities, ctx, k: batch.random_batch(ctx.n_candidates, k, ctx.rng)))
+    yield
+    if added:
+        del registry.SELECTORS["badge"]
+
+
+def test_badge_toggle_adds_a_fourth_learner(fake_badge):
+    at = page(batch=12)
+    assert at.toggle(key="batch.badge").value is False
+    assert len(panel_rings(at)) == 3
+    at.toggle(key="batch.badge").set_value(True)
+    run(at)
+    assert list(loops(at)) == ["top_k", "k_center", "hybrid", "badge"]
+    assert panel_rings(at) == [12, 12, 12, 12]
+    at.slider(key="batch.batch").set_value(30)
+    run(at)
+    assert panel_rings(at) == [30, 30, 30, 30]
+    at.button(key="batch.label").click()
+    run(at)
+    assert all(loop.n_labeled == 40 for loop in loops(at).values())
+    assert "BADGE" in next(m.value for m in at.markdown if "Coverage radius" in m.value)
+    at.toggle(key="batch.badge").set_value(False)
+    run(at)
+    assert list(loops(at)) == ["top_k", "k_center", "hybrid"]
