@@ -2,11 +2,13 @@
 
 Read widgets -> a frozen config -> alcore -> arrays -> ui.figures -> page.
 One learner per batch selector, all on the same pool, starting labels and test
-set. Moving the batch-size or alpha slider only re-slices batches that are
-computed once per round at the largest size (top-k, k-center and hybrid
-batches are prefixes of larger ones; a test in tests/test_diagnostics.py
-holds them to it), so the slider costs no selection work. The 20-seed
-comparison runs on a click and is cached seed by seed.
+set. The live lab (sliders, buttons, panels, diagnostics) is one fragment, so
+moving a slider reruns only it. Batches are computed once per round at the
+largest size and sliced (top-k, k-center and hybrid batches are prefixes of
+larger ones; tests/test_diagnostics.py holds them to it), and
+``alcore.diagnostics.prefix_diagnostics`` describes every size in one pass,
+so the batch-size slider costs no selection work. The 20-seed comparison
+runs on a click and is cached seed by seed.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from alcore.data import DATASETS, make_dataset
 from alcore.diagnostics import batch_diagnostics, prefix_diagnostics
 from alcore.loop import LoopConfig, Race, race_curves
 from alcore.models import MODELS
-from alcore.registry import SELECTORS, STRATEGIES
+from alcore.registry import SELECTORS
 from alcore.stats import estimate, labels_to_reach, mean_interval, paired_saving
 from ui import controls, figures, state
 from ui.state import Param
@@ -182,6 +184,8 @@ def _cached(key, compute):
 
 def _batch(method: str, loop, k: int, alpha: float) -> np.ndarray:
     """The learner's next batch of k pool indices, in pick order (alpha applies to hybrid)."""
+    if loop.n_unlabeled == 0:
+        return np.empty(0, dtype=np.intp)
     if method == "hybrid" and loop.config.alpha != alpha:
         loop.config = loop.config.with_(alpha=alpha)  # alpha is read by the selector at each proposal
     rnd = len(loop.history)
@@ -201,6 +205,8 @@ def _diagnostics(method: str, loop, chosen: np.ndarray, alpha: float):
 
     For prefix selectors, one engine call per round describes every batch size.
     """
+    if len(chosen) == 0:  # the pool is used up: only the coverage of the labeled set is left
+        return batch_diagnostics(loop.X_pool, loop.labeled_indices, chosen)
     if METHODS[method]["prefix"]:
         big = _batch(method, loop, MAX_BATCH, alpha)
         prefix = _cached((method, len(loop.history), "diagnostics", alpha if method == "hybrid" else None),
@@ -233,6 +239,30 @@ except ValueError as error:  # settings the engine refuses: say so, keep the pag
 
 
 
+def _label_batches() -> None:
+    """Button callback (runs before the rerun): every learner labels the batch it shows."""
+    lv = state.values(PAGE, PARAMS)
+    race = session[f"{PAGE}.race"]
+    try:
+        for method, loop in race.loops.items():
+            chosen = _batch(method, loop, int(lv["batch"]), float(lv["alpha"]))
+            if len(chosen):
+                loop.teach(chosen, race.oracle(chosen))
+    except ValueError as error:
+        session[f"{PAGE}.error"] = str(error)
+    session[f"{PAGE}.revision"] += 1
+
+
+def _restart(new_seed: bool) -> None:
+    """Button callback: back to the starting labels, with the same seed or a fresh one."""
+    seed = int(np.random.default_rng().integers(0, 1_000_000)) if new_seed else int(session[state.key(PAGE, "seed")])
+    state.set_values(PAGE, {"seed": seed})
+    try:
+        _new_race(seed)
+    except ValueError as error:
+        session[f"{PAGE}.error"] = str(error)
+
+
 # -- the live lab: one fragment, so a slider move or a click reruns only this ------------------
 
 def _fmt(value: float, digits: int = 2) -> str:
@@ -256,34 +286,24 @@ def live_lab() -> None:
     # -- the run row ------------------------------------------------------------------------------
 
     buttons = st.columns([2.2, 1, 1.2, 4], gap="small", vertical_alignment="center")
-    label_clicked = buttons[0].button("Label this batch & retrain", key=f"{PAGE}.label", type="primary",
-                                      icon=":material/label:",
-                                      disabled=any(loop.n_unlabeled == 0 for loop in race.loops.values()),
-                                      help="Every learner gets the true labels of the batch it shows, "
-                                           "refits, and picks its next batch.")
-    reset_clicked = buttons[1].button("Reset", key=f"{PAGE}.reset", icon=":material/replay:",
-                                      help="Back to the starting labels: same data, same seed.")
-    new_seed_clicked = buttons[2].button("New seed", key=f"{PAGE}.new_seed", icon=":material/casino:",
-                                         help="A fresh draw of the data and the starting labels.")
-    try:
-        if label_clicked:
-            for method, loop in race.loops.items():
-                chosen = _batch(method, loop, batch_size, alpha)
-                loop.teach(chosen, race.oracle(chosen))
-            session[f"{PAGE}.revision"] += 1
-        elif reset_clicked or new_seed_clicked:
-            seed = int(np.random.default_rng().integers(0, 1_000_000)) if new_seed_clicked else int(lv["seed"])
-            state.set_values(PAGE, {"seed": seed})
-            _new_race(seed)
-            race = session[f"{PAGE}.race"]
-    except ValueError as error:
+    buttons[0].button("Label this batch & retrain", key=f"{PAGE}.label", type="primary", icon=":material/label:",
+                      on_click=_label_batches, disabled=any(loop.n_unlabeled == 0 for loop in race.loops.values()),
+                      help="Every learner gets the true labels of the batch it shows, refits, and picks its "
+                           "next batch.")
+    buttons[1].button("Reset", key=f"{PAGE}.reset", icon=":material/replay:", on_click=_restart, args=(False,),
+                      help="Back to the starting labels: same data, same seed.")
+    buttons[2].button("New seed", key=f"{PAGE}.new_seed", icon=":material/casino:", on_click=_restart,
+                      args=(True,), help="A fresh draw of the data and the starting labels.")
+    error = session.pop(f"{PAGE}.error", None)
+    if error:
         st.error(f"The learners could not take that step: {error}", icon=":material/error:")
     state.write_url(PAGE, PARAMS)
 
     first = next(iter(race.loops.values()))
     rounds = len(first.history) - 1
     buttons[3].markdown(f"Round {rounds} · {first.n_labeled} labels each · next batch: "
-                        f"{min(batch_size, first.n_unlabeled)} points")
+                        f"{min(batch_size, first.n_unlabeled)} points"
+                        + (" · **the pool is used up**: Reset to start again" if first.n_unlabeled == 0 else ""))
 
     # -- the panels -------------------------------------------------------------------------------
 

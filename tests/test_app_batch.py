@@ -263,3 +263,16 @@ def test_badge_toggle_adds_a_fourth_learner(fake_badge):
     at.toggle(key="batch.badge").set_value(False)
     run(at)
     assert list(loops(at)) == ["top_k", "k_center", "hybrid"]
+
+
+def test_labeling_the_whole_pool_ends_cleanly():
+    at = page(pool=200, init=2, batch=100)
+    for _ in range(2):
+        at.button(key="batch.label").click()
+        run(at)
+    assert all(loop.n_unlabeled == 0 for loop in loops(at).values())
+    assert at.button(key="batch.label").disabled
+    assert "pool is used up" in " ".join(m.value for m in at.markdown)
+    at.button(key="batch.reset").click()
+    run(at)
+    assert all(loop.n_labeled == 2 for loop in loops(at).values())
