@@ -8,6 +8,7 @@ reruns only that; the 20-seed view below is cached per configuration.
 from __future__ import annotations
 
 import time
+import warnings
 
 import numpy as np
 import streamlit as st
@@ -40,7 +41,7 @@ PARAMS = (
     Param("n", 0, low=0, high=300, label="rounds taken"),
     Param("scores", False, label="score map"),
     Param("target", 0.85, low=0.5, high=0.99, digits=2, label="target accuracy"),
-    Param("seeds", 20, low=5, high=50, label="number of seeds"),
+    Param("seeds", 20, low=3, high=50, label="number of seeds"),
 )
 
 # Presets: measured over 20 seeds before any sentence was written about them
@@ -49,15 +50,22 @@ PRESETS = {
     "blobs": dict(label="Overlapping blobs", values=dict(
         ds="blobs", noise=1.0, pool=1000, init=4, model="logreg", a="margin", b="random", budget=100,
         batch=1, target=0.85),
-        text="The opening race: a straight boundary is nearly optimal, so random labels do almost as well."),
+        text="The opening race. Over 20 seeds, margin reaches 85% sooner (9 labels against 20 on "
+             "average), but from about 30 labels on the two are level: at 100 labels margin is ahead by "
+             "0.2 points (-0.3 to 0.7), a tie."),
     "moons": dict(label="Curved boundary", values=dict(
         ds="moons", noise=0.2, pool=1000, init=4, model="knn", a="margin", b="random", budget=100,
         batch=1, target=0.95),
-        text="Two moons and a model that can bend: active learning finds the boundary sooner."),
+        text="Two moons and a model that can bend (k-NN). Over 20 seeds, margin reaches 95% with 17 "
+             "labels, random with 39: 57% fewer (44 to 67%). Random catches up later: at 100 labels "
+             "the gap is 0.5 points (0.0 to 0.9)."),
     "classes": dict(label="Many classes: entropy vs margin", values=dict(
         ds="multiblobs", noise=0.6, classes=8, pool=1000, init=8, model="logreg", a="margin",
         b="entropy", budget=100, batch=1, target=0.7),
-        text="Eight classes: margin looks at the two top classes, entropy at all of them."),
+        text="Eight overlapping classes, margin (A) against entropy (B). Over 20 seeds margin is 7.4 "
+             "points ahead at 50 labels (5.4 to 9.4) and still 3.4 ahead at 100 (1.9 to 4.9); it "
+             "reaches 70% with 29% fewer labels (15 to 39%). Entropy spreads its attention over "
+             "classes that do not matter for the decision."),
 }
 
 
@@ -99,8 +107,9 @@ preset_columns[0].markdown("**Presets**")
 for column, (name, preset) in zip(preset_columns[1:], PRESETS.items()):
     column.button(preset["label"], key=f"{PAGE}.preset.{name}", on_click=_apply_preset, args=(name,),
                   help=preset["text"], use_container_width=True)
-st.caption("Presets set everything at once. Blobs: random does nearly as well. Curved boundary: "
-           "active learning wins clearly. Many classes: two active strategies against each other.")
+st.caption("Presets set everything at once (hover for what 20 seeds showed). Blobs: active learning "
+           "is ahead for the first few labels, then random catches up. Curved boundary: active learning "
+           "needs about half the labels to reach 95%. Many classes: margin beats entropy.")
 
 with st.sidebar:
     st.header("Data")
@@ -123,16 +132,16 @@ with st.sidebar:
     controls.strategy_select(state.key(PAGE, "a"), label="Learner A")
     controls.strategy_select(state.key(PAGE, "b"), label="Learner B")
     st.header("Run")
-    controls.budget_slider(state.key(PAGE, "budget"))
+    budget_key = state.key(PAGE, "budget")
+    session[budget_key], note = state.clamp(PARAMS[8], session[budget_key], high=session[state.key(PAGE, "pool")])
+    if note:
+        state.add_note(PAGE, note)
+        notes.append(note)
+    controls.budget_slider(budget_key)
     controls.batch_slider(state.key(PAGE, "batch"))
     controls.speed_select(state.key(PAGE, "speed"))
 
 v = state.values(PAGE, PARAMS)
-if v["budget"] > v["pool"]:
-    v["budget"], note = state.clamp(PARAMS[8], v["budget"], high=v["pool"])
-    session[state.key(PAGE, "budget")] = v["budget"]
-    state.add_note(PAGE, note)
-    notes = notes + [note]
 state.show_notes(notes)
 
 configs = {
@@ -203,11 +212,10 @@ playing = bool(session.get(f"{PAGE}.playing", False))
 interval = controls.SPEEDS.get(v["speed"], controls.SPEEDS["normal"])
 
 
-@st.fragment(run_every=interval if playing else None)
-def live_race() -> None:
+def _on_action(action: str) -> None:
+    """Button callback: runs before the fragment redraws, so the buttons show its effect."""
     race: Race = session[f"{PAGE}.race"]
-    is_playing = bool(session.get(f"{PAGE}.playing", False))
-    action = controls.run_buttons(f"{PAGE}.run", playing=is_playing, finished=_finished(race))
+    session.pop(f"{PAGE}.step_error", None)
     try:
         if action == "step":
             _advance(race, 1)
@@ -217,24 +225,30 @@ def live_race() -> None:
             seed = int(np.random.default_rng().integers(0, 1_000_000)) if action == "new_seed" else v["seed"]
             state.set_values(PAGE, {"seed": seed})
             _new_race(seed)
-            race = session[f"{PAGE}.race"]
-        elif action == "play":
-            session[f"{PAGE}.playing"] = True
+        elif action in ("play", "pause"):
+            session[f"{PAGE}.playing"] = action == "play"
             session[f"{PAGE}.last_tick"] = 0.0
-            st.rerun()
-        elif action == "pause":
-            session[f"{PAGE}.playing"] = False
-            st.rerun()
-        elif is_playing and time.monotonic() - session.get(f"{PAGE}.last_tick", 0.0) >= 0.8 * interval:
-            _advance(race, 1)
-        if is_playing:
-            session[f"{PAGE}.last_tick"] = time.monotonic()
-            if _finished(race):
-                session[f"{PAGE}.playing"] = False
-                st.rerun()
     except ValueError as error:
         session[f"{PAGE}.playing"] = False
-        st.error(f"The learners could not take that step: {error}", icon=":material/error:")
+        session[f"{PAGE}.step_error"] = f"The learners could not take that step: {error}"
+
+
+@st.fragment(run_every=interval if playing else None)
+def live_race() -> None:
+    race: Race = session[f"{PAGE}.race"]
+    is_playing = bool(session.get(f"{PAGE}.playing", False))
+    if is_playing and not _finished(race) and \
+            time.monotonic() - session.get(f"{PAGE}.last_tick", 0.0) >= 0.8 * interval:
+        _on_action("step")  # a tick of Play
+        session[f"{PAGE}.last_tick"] = time.monotonic()
+    if is_playing and _finished(race):
+        session[f"{PAGE}.playing"] = is_playing = False
+    if is_playing != playing:
+        st.rerun()  # Play / Pause change the fragment's timer, which only a full run can set
+    controls.run_buttons(f"{PAGE}.run", playing=is_playing, finished=_finished(race), on_action=_on_action)
+    if f"{PAGE}.step_error" in session:
+        st.error(session[f"{PAGE}.step_error"], icon=":material/error:")
+    race = session[f"{PAGE}.race"]  # Reset and New seed make a new one
     state.write_url(PAGE, PARAMS)
 
     loops = race.loops
@@ -383,43 +397,56 @@ target = st.slider("Target accuracy", 0.5, 0.99, step=0.01, key=state.key(PAGE, 
 st.caption("How many labels does each learner need to first reach this accuracy?")
 state.write_url(PAGE, PARAMS)
 
-bands = {name: mean_interval(acc) for name, acc in accuracy.items()}
+with warnings.catch_warnings():  # a point where fewer than two seeds remain has no interval: a gap
+    warnings.simplefilter("ignore", RuntimeWarning)
+    bands = {name: mean_interval(acc) for name, acc in accuracy.items()}
 st.plotly_chart(figures.curves_with_band(labels, bands, target=target, height=300), theme=None,
                 config=figures.PLOTLY_CONFIG, key=f"{PAGE}.bands")
 
 name_a, name_b = names[0], names[1]
-needed = {name: labels_to_reach(labels, acc, target) for name, acc in accuracy.items()}
-saving = paired_saving(needed[name_a], needed[name_b])
 n_seeds = accuracy[name_a].shape[0]
+with warnings.catch_warnings():  # a sample with one finite run has no interval (NaN); numpy warns
+    warnings.simplefilter("ignore", RuntimeWarning)
+    needed = {name: labels_to_reach(labels, acc, target) for name, acc in accuracy.items()}
+    needed_text = {name: estimate(n).format(1) for name, n in needed.items()}
+    saving = paired_saving(needed[name_a], needed[name_b])
+    final = estimate(accuracy[name_a][:, -1] - accuracy[name_b][:, -1])
 cards = st.columns(3)
 for column, name in zip(cards, (name_a, name_b)):
     reached = int(np.isfinite(needed[name]).sum())
-    column.metric(f"{name}: labels to reach {target:.0%}", estimate(needed[name]).format(1),
+    column.metric(f"{name}: labels to reach {target:.0%}", needed_text[name],
                   f"reached in {reached} of {n_seeds} seeds", delta_color="off")
 cards[2].metric("Labels A saves over B", saving.format(0, 100, "%"),
                 f"over {saving.n} seeds where both reached it", delta_color="off")
 st.caption("Mean and 95% interval over seeds. The saving is 1 - (A's labels / B's labels), "
-           "with a paired bootstrap interval.")
+           "with a paired bootstrap interval; negative means A needs more.")
 
-final = estimate(accuracy[name_a][:, -1] - accuracy[name_b][:, -1])
-end_text = (f"At {labels[-1]} labels A's accuracy minus B's is {final.format(1, 100)} points")
 b_random = STRATEGIES[v["b"]].is_random
 b_word = "random sampling" if b_random else f"B ({STRATEGIES[v['b']].label})"
 if saving.n == 0:
-    verdict = (st.info, f"Within the budget, A and B never both reach {target:.0%} in the same seed, so "
-               "there is no saving to measure. Try a lower target or a larger budget.")
+    verdict, kind = (f"Within the budget, A and {b_word} never both reach {target:.0%} in the same seed, so "
+                     "there is no saving to measure. Try a lower target or a larger budget."), st.info
 elif saving.low > 0:
-    verdict = (st.success, f"A needs fewer labels than {b_word} to reach {target:.0%}: "
-               f"{saving.format(0, 100, '%')} fewer, and the interval is above zero.")
+    verdict, kind = (f"To reach {target:.0%}, A needs {saving.format(0, 100, '%')} fewer labels than "
+                     f"{b_word}; the interval is above zero.", st.success)
 elif saving.high < 0:
-    verdict = (st.warning, f"{b_word[0].upper() + b_word[1:]} wins here: A needs "
-               f"{-saving.mean:.0%} more labels to reach {target:.0%} (interval "
-               f"{-saving.high:.0%} to {-saving.low:.0%} more).")
+    verdict, kind = (f"{b_word[0].upper() + b_word[1:]} wins here: A needs {-saving.mean:.0%} more labels "
+                     f"to reach {target:.0%} (interval {-saving.high:.0%} to {-saving.low:.0%} more).",
+                     st.warning)
 else:
-    verdict = (st.warning, f"No clear winner: the saving's interval ({saving.format(0, 100, '%')}) "
-               f"includes zero, so over {n_seeds} seeds A and {b_word} reach {target:.0%} with about "
-               "the same number of labels" + (" (random ties with an active strategy)." if b_random else "."))
-verdict[0](f"{verdict[1]} {end_text}" + (", a tie: the interval includes zero." if final.low <= 0 <= final.high
-                                         else "."), icon=":material/balance:")
+    verdict, kind = (f"No clear winner at {target:.0%}: the saving's interval "
+                     f"({saving.format(0, 100, '%')}) includes zero, so over {n_seeds} seeds A and "
+                     f"{b_word} need about the same number of labels.", st.warning)
+if np.isnan(final.low):
+    end = f"At {labels[-1]} labels, A's accuracy minus B's is {final.format(1, 100)} points."
+elif final.low > 0:
+    end = f"At {labels[-1]} labels A is still ahead by {final.format(1, 100)} points."
+elif final.high < 0:
+    end = f"At {labels[-1]} labels B is ahead by {(-final.mean) * 100:.1f} points ({-final.high * 100:.1f} " \
+          f"to {-final.low * 100:.1f})."
+else:
+    end = (f"At {labels[-1]} labels they are level: A minus B is {final.format(1, 100)} points, an interval "
+           "that includes zero.")
+kind(f"{verdict} {end}", icon=":material/balance:")
 if elapsed > 0.5:
     st.caption(f"Computed in {elapsed:.1f} s and cached: the same settings come back instantly.")

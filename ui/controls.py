@@ -127,8 +127,22 @@ def speed_select(key: str) -> str:
     return value
 
 
-def run_buttons(key: str, *, playing: bool = False, finished: bool = False) -> Optional[str]:
+def run_buttons(key: str, *, playing: bool = False, finished: bool = False,
+                on_action: Optional[Callable[[str], None]] = None) -> Optional[str]:
     """The run row: Step, Run 10, Play/Pause, Reset (same seed), New seed.
+
+    Parameters
+    ----------
+    key : str
+        Prefix of the buttons' keys (``f"{key}.step"`` and so on).
+    playing : bool
+        Show Pause instead of Play.
+    finished : bool
+        Disable Step, Run 10 and Play (the budget is used).
+    on_action : callable, optional
+        ``on_action(action)`` runs as the button's callback, before the rerun
+        draws anything, so the buttons drawn after a click already reflect
+        its effect (for example Step disabled once the budget is used).
 
     Returns
     -------
@@ -136,24 +150,22 @@ def run_buttons(key: str, *, playing: bool = False, finished: bool = False) -> O
         The clicked action, one of :data:`ACTIONS`, or None.
     """
     columns = st.columns([1, 1, 1.1, 1.2, 1.2, 3.5], gap="small", vertical_alignment="center")
+    buttons = [
+        (columns[0], "step", "Step", None, finished, "Each learner asks for one more label (one batch)."),
+        (columns[1], "run10", "Run 10", None, finished, "Ten steps at once."),
+        (columns[2], "pause", "Pause", ":material/pause:", False, "Stop stepping automatically.")
+        if playing else
+        (columns[2], "play", "Play", ":material/play_arrow:", finished, "Step automatically until the "
+                                                                          "budget is used."),
+        (columns[3], "reset", "Reset", ":material/replay:", False,
+         "Start the same race again: same data, same starting labels."),
+        (columns[4], "new_seed", "New seed", ":material/casino:", False,
+         "A fresh draw of the data and the starting labels."),
+    ]
     action = None
-    if columns[0].button("Step", key=f"{key}.step", disabled=finished, type="primary",
-                         help="Each learner asks for one more label (one batch)."):
-        action = "step"
-    if columns[1].button("Run 10", key=f"{key}.run10", disabled=finished,
-                         help="Ten steps at once."):
-        action = "run10"
-    if playing:
-        if columns[2].button("Pause", key=f"{key}.pause", icon=":material/pause:",
-                             help="Stop stepping automatically."):
-            action = "pause"
-    elif columns[2].button("Play", key=f"{key}.play", disabled=finished, icon=":material/play_arrow:",
-                           help="Step automatically until the budget is used."):
-        action = "play"
-    if columns[3].button("Reset", key=f"{key}.reset", icon=":material/replay:",
-                         help="Start the same race again: same data, same starting labels."):
-        action = "reset"
-    if columns[4].button("New seed", key=f"{key}.new_seed", icon=":material/casino:",
-                         help="A fresh draw of the data and the starting labels."):
-        action = "new_seed"
+    for column, name, label, icon, disabled, help_text in buttons:
+        callback = dict(on_click=on_action, args=(name,)) if on_action is not None else {}
+        if column.button(label, key=f"{key}.{name}", icon=icon, disabled=disabled, help=help_text,
+                         type="primary" if name == "step" else "secondary", **callback):
+            action = name
     return action
