@@ -41,6 +41,10 @@ METHODS = {
     "hybrid": dict(title="Hybrid", prefix=True, greedy=True, colour="#D55E00"),
     "badge": dict(title="BADGE", prefix=False, greedy=True, colour="#CC79A7"),
 }
+# The comparison adds random batches of the same size as a reference: does diversity beat mere luck?
+REFERENCE = {"random": dict(title="Random batches", colour="#56B4E9")}
+TITLES = {m: meta["title"] for m, meta in {**METHODS, **REFERENCE}.items()}
+COLOURS = {m: meta["colour"] for m, meta in {**METHODS, **REFERENCE}.items()}
 HAS_BADGE = "badge" in SELECTORS  # read from the registry: BADGE shows up once the engine has it
 STRATEGY_NAMES = tuple(controls.strategy_names(include_random=False))
 
@@ -485,7 +489,7 @@ v = state.values(PAGE, PARAMS)
 
 # alpha matters to hybrid only; the others keep the default so their cached runs are shared
 learners = tuple((m, v["model"], v["acq"], batch_size, float(v["alpha"]) if m == "hybrid" else 0.5)
-                 for m in methods)
+                 for m in (*methods, *REFERENCE))
 comparison_key = (race_key[0], learners, int(v["budget"]), int(v["init"]), int(v["seeds"]))
 results = session.setdefault(f"{PAGE}.comparisons", {})
 run_clicked = st.button(f"Run the comparison over {v['seeds']} seeds",
@@ -515,33 +519,49 @@ else:
     target = float(v["target"])
     st.markdown(f"**Results at batch size {batch_size}** (hybrid alpha {v['alpha']:.2f}, {v['seeds']} seeds, "
                 f"budget {v['budget']} labels). Changed the batch size above? Run the comparison again.")
-    titles = {m: METHODS[m]["title"] for m in accuracy}
+    titles = TITLES
     bands = {titles[m]: mean_interval(acc) for m, acc in accuracy.items()}
     st.plotly_chart(figures.curves_with_band(labels, bands, target=target, height=300,
-                                             colours=[METHODS[m]["colour"] for m in accuracy]),
+                                             colours=[COLOURS[m] for m in accuracy]),
                     theme=None, config=figures.PLOTLY_CONFIG, key=f"{PAGE}.bands")
     st.caption("Mean test accuracy over seeds with its 95% band; the dashed line is the target. Labels "
-               "come in whole batches, so each curve moves in steps of the batch size.")
+               "come in whole batches, so each curve moves in steps of the batch size. Random batches "
+               "(same size, no strategy at all) are the reference any clever batch should beat.")
     needed = {m: labels_to_reach(labels, acc, target) for m, acc in accuracy.items()}
     n_seeds = next(iter(accuracy.values())).shape[0]
-    cards = st.columns(len(accuracy))
-    for column, m in zip(cards, accuracy):
-        reached = int(np.isfinite(needed[m]).sum())
-        column.metric(f"{titles[m]}: labels to reach {target:.1%}", estimate(needed[m]).format(0),
-                      f"reached in {reached} of {n_seeds} seeds", delta_color="off")
-    st.caption("Mean and 95% interval over the seeds that reached the target.")
     savings = {m: paired_saving(needed[m], needed["top_k"]) for m in accuracy if m != "top_k"}
-    cards = st.columns(len(accuracy))
-    for column, (m, saving) in zip(cards, savings.items()):
-        column.metric(f"Labels {titles[m]} saves over Top-K", saving.format(0, 100, "%"),
-                      f"over {saving.n} seeds where both reached it", delta_color="off")
-    st.caption("Saving = 1 - (method's mean labels / Top-K's mean labels), over the seeds where both "
-               "reached the target, with a paired bootstrap 95% interval. Positive = fewer labels.")
+    rows = [f"| | Labels to reach {target:.1%} | Seeds that reached it | Labels saved over Top-K |",
+            "|---|---:|---:|---:|"]
+    for m in accuracy:
+        reached = int(np.isfinite(needed[m]).sum())
+        saved = ("(the baseline)" if m == "top_k" else
+                 f"**{savings[m].format(0, 100, '%')}** (over {savings[m].n} seeds)")
+        rows.append(f"| {titles[m]} | {estimate(needed[m]).format(0)} | {reached} of {n_seeds} | {saved} |")
+    st.markdown("\n".join(rows))
+    st.caption("Labels: mean and 95% interval over the seeds that reached the target. Saving = 1 - "
+               "(method's mean labels / Top-K's mean labels) over the seeds where both reached it, with a "
+               "paired bootstrap 95% interval; positive = fewer labels than Top-K.")
     st.markdown("**The claim: batch diversity improves data efficiency by 20-40% over Top-K.** "
                 f"On this setting, at batch size {batch_size}:")
     for m, saving in savings.items():
+        if m in REFERENCE:
+            continue
         level, sentence = claim_verdict(saving, titles[m])
         getattr(st, level)(sentence, icon=":material/fact_check:")
+    luck = savings["random"]
+    if luck.n >= 2 and np.isfinite(luck.low):
+        diverse = [m for m in savings if m not in REFERENCE]
+        best = max(diverse, key=lambda m: savings[m].mean)
+        if luck.low > 0:
+            text = (f"Random batches save {luck.format(0, 100, '%')} over Top-K too, so here the gain comes "
+                    "mostly from not piling the batch into one spot, not from choosing diversity cleverly")
+            text += (f"; {titles[best]} does better than random by {savings[best].mean - luck.mean:.0%} of "
+                     "Top-K's labels (compare the intervals)." if savings[best].mean > luck.mean else
+                     ": no diversity method beats random batches on average.")
+        else:
+            text = (f"Random batches save {luck.format(0, 100, '%')} over Top-K: no clear saving, so "
+                    "whatever the diverse methods gain is more than luck alone gives here.")
+        st.info(text, icon=":material/casino:")
     seconds = session.get(f"{PAGE}.compare_seconds")
     if run_clicked and seconds and seconds > 0.5:
         st.caption(f"Computed in {seconds:.1f} s and cached: the same settings come back instantly.")

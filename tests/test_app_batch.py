@@ -221,10 +221,9 @@ def test_comparison_runs_and_speaks_about_the_claim():
     assert any("batch size 25" in i.value for i in at.info)
     button.click()
     run(at)
-    labels = [m.label for m in at.metric]
-    assert any("Top-K: labels to reach" in label for label in labels)
-    assert any("Hybrid saves over Top-K" in label for label in labels)
-    assert any("K-Centers saves over Top-K" in label for label in labels)
+    table = next(m.value for m in at.markdown if "Labels saved over Top-K" in m.value)
+    for name in ("Top-K", "K-Centers", "Hybrid", "Random batches"):
+        assert f"| {name} |" in table
     verdicts = [e.value for e in (*at.success, *at.warning, *at.info)]
     assert any("20-40%" in text or "no seed" in text or "too few" in text for text in verdicts)
     assert any("claim" in m.value for m in at.markdown)
