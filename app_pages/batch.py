@@ -146,7 +146,8 @@ with st.sidebar:
     controls.model_select(state.key(PAGE, "model"))
     st.header("Strategy")
     controls.strategy_select(state.key(PAGE, "acq"), label="Acquisition function", names=STRATEGY_NAMES)
-    st.caption("All panels score points with this function; they differ only in how they build a batch.")
+    st.caption("All panels score points with this function; they differ only in how they build a batch. "
+               "Changing it, the data or the model starts the learners again from the starting labels.")
 
 if HAS_BADGE:
     st.toggle("BADGE panel", key=state.key(PAGE, "badge"), help=SELECTORS["badge"].description)
