@@ -327,8 +327,9 @@ def live_lab() -> None:
             X_new=data.X_pool[chosen], pick_order=meta["greedy"] and len(chosen) <= NUMBERED_UP_TO,
         ))
     revision = session[f"{PAGE}.revision"]
-    figure = figures.pool_panels(panels, data.bounds, height=400, revision=revision,
-                                 curves={METHODS[m]["title"]: loop.curve for m, loop in race.loops.items()},
+    curves = {METHODS[m]["title"]: loop.curve for m, loop in race.loops.items()}
+    figure = figures.pool_panels(panels, data.bounds, height=400, revision=revision, curves=curves,
+                                 y_range=figures.accuracy_range(*(acc for _, acc in curves.values())),
                                  current=first.n_labeled,
                                  curve_colours=[METHODS[m]["colour"] for m in race.loops])
     st.plotly_chart(figure, theme=None, config=figures.PLOTLY_CONFIG, key=f"{PAGE}.panels")
@@ -522,7 +523,8 @@ else:
                 f"budget {v['budget']} labels). Changed the batch size above? Run the comparison again.")
     titles = TITLES
     bands = {titles[m]: mean_interval(acc) for m, acc in accuracy.items()}
-    st.plotly_chart(figures.curves_with_band(labels, bands, target=target, height=300,
+    y_range = figures.accuracy_range(*(band[1] for band in bands.values()), target)
+    st.plotly_chart(figures.curves_with_band(labels, bands, target=target, height=300, y_range=y_range,
                                              colours=[COLOURS[m] for m in accuracy]),
                     theme=None, config=figures.PLOTLY_CONFIG, key=f"{PAGE}.bands")
     st.caption("Mean test accuracy over seeds with its 95% band; the dashed line is the target. Labels "
