@@ -290,7 +290,7 @@ def live_lab() -> None:
 
     # -- the run row ------------------------------------------------------------------------------
 
-    buttons = st.columns([2.2, 1, 1.2, 4], gap="small", vertical_alignment="center")
+    buttons = st.columns([2.4, 1.1, 1.45, 3.6], gap="small", vertical_alignment="center")
     buttons[0].button("Label this batch & retrain", key=f"{PAGE}.label", type="primary", icon=":material/label:",
                       on_click=_label_batches, disabled=any(loop.n_unlabeled == 0 for loop in race.loops.values()),
                       help="Every learner gets the true labels of the batch it shows, refits, and picks its "
