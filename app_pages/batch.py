@@ -328,7 +328,9 @@ def live_lab() -> None:
         ))
     revision = session[f"{PAGE}.revision"]
     curves = {METHODS[m]["title"]: loop.curve for m, loop in race.loops.items()}
-    figure = figures.pool_panels(panels, data.bounds, height=400, revision=revision, curves=curves,
+    # no curves before the first labeled batch: a single point per learner says nothing (and costs a redraw)
+    figure = figures.pool_panels(panels, data.bounds, height=400, revision=revision,
+                                 curves=curves if rounds > 0 else None,
                                  y_range=figures.accuracy_range(*(acc for _, acc in curves.values())),
                                  current=first.n_labeled,
                                  curve_colours=[METHODS[m]["colour"] for m in race.loops])
@@ -342,8 +344,9 @@ def live_lab() -> None:
                   "the dark line is the decision boundary. " if show_scores else
                   "Background: the class the model predicts, pale where it is unsure; the dark line is "
                   "its decision boundary. ")
-               + "Bottom: each learner's test accuracy after each labeled batch, for this one draw of the "
-                 "data (the comparison below repeats it over many seeds); the dotted line is now.")
+               + ("Bottom: each learner's test accuracy after each labeled batch, for this one draw of the "
+                  "data (the comparison below repeats it over many seeds); the dotted line is now."
+                  if rounds > 0 else ""))
     st.toggle("Show acquisition scores", key=state.key(PAGE, "scores"),
               help="Off: the model's predicted class and confidence instead of the acquisition scores.")
     state.write_url(PAGE, PARAMS)

@@ -8,7 +8,7 @@ times a trivial page (one slider and one line of text in a fragment) the
 same way, in the same browser and under the same load. Prints medians;
 asserts nothing.
 
-    python bench/bench_batch_browser.py [--repeats 15] [--pool 2000]
+    python bench/bench_batch_browser.py [--repeats 15] [--pool 2000] [--rounds 0]
 """
 
 from __future__ import annotations
@@ -98,12 +98,17 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=15)
     parser.add_argument("--pool", type=int, default=2000)
+    parser.add_argument("--rounds", type=int, default=0,
+                        help="click 'Label this batch & retrain' this often first (learning curves drawn)")
     args = parser.parse_args(argv)
     with running_app() as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         page.goto(f"{url}/batch?pool={args.pool}")
         wait_for_panels(page)
+        for done in range(1, args.rounds + 1):
+            page.get_by_role("button", name="Label this batch").click()
+            page.get_by_text(f"Round {done} ·").wait_for(timeout=60_000)
         page.wait_for_timeout(1500)
         press_batch_slider(page, "End", 100)   # warm-up: first draw of each size
         press_batch_slider(page, "Home", 1)
@@ -111,7 +116,7 @@ def main(argv=None) -> None:
         for _ in range(args.repeats):
             up.append(press_batch_slider(page, "End", 100))
             down.append(press_batch_slider(page, "Home", 1))
-        print(f"# /batch at pool {args.pool}, three panels; chromium {browser.version}; "
+        print(f"# /batch at pool {args.pool}, three panels, after {args.rounds} labeled batches; chromium {browser.version}; "
               f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         report("batch-size slider -> 100 (key to painted)", up)
         report("batch-size slider -> 1 (key to painted)", down)
