@@ -328,27 +328,26 @@ def live_lab() -> None:
         ))
     revision = session[f"{PAGE}.revision"]
     curves = {METHODS[m]["title"]: loop.curve for m, loop in race.loops.items()}
-    # no curves before the first labeled batch: a single point per learner says nothing (and costs a redraw)
-    figure = figures.pool_panels(panels, data.bounds, height=400, revision=revision,
-                                 curves=curves if rounds > 0 else None,
-                                 y_range=figures.accuracy_range(*(acc for _, acc in curves.values())),
-                                 current=first.n_labeled,
-                                 curve_colours=[METHODS[m]["colour"] for m in race.loops])
+    figure = figures.pool_panels(panels, data.bounds, height=400, revision=revision)
     st.plotly_chart(figure, theme=None, config=figures.PLOTLY_CONFIG, key=f"{PAGE}.panels")
     numbered = ("Rings are the next batch; for the greedy methods the numbers give the pick order"
                 if batch_size <= NUMBERED_UP_TO else
                 f"Rings are the next batch (pick numbers are drawn for batches of {NUMBERED_UP_TO} or fewer)")
-    st.caption(f"Top: {numbered[0].lower() + numbered[1:]}. Coloured dots are labeled points, grey dots "
-               "unlabeled. "
+    st.caption(f"{numbered}. Coloured dots are labeled points, grey dots unlabeled. "
                + ("Background: the acquisition score, dark purple where the function most wants a label; "
-                  "the dark line is the decision boundary. " if show_scores else
+                  "the dark line is the decision boundary." if show_scores else
                   "Background: the class the model predicts, pale where it is unsure; the dark line is "
-                  "its decision boundary. ")
-               + ("Bottom: each learner's test accuracy after each labeled batch, for this one draw of the "
-                  "data (the comparison below repeats it over many seeds); the dotted line is now."
-                  if rounds > 0 else ""))
+                  "its decision boundary."))
     st.toggle("Show acquisition scores", key=state.key(PAGE, "scores"),
               help="Off: the model's predicted class and confidence instead of the acquisition scores.")
+    if rounds > 0:
+        # A separate chart: its figure does not change when a slider moves, so the browser keeps it.
+        st.plotly_chart(figures.learning_curves(curves, current=first.n_labeled, height=240,
+                                                colours=[METHODS[m]["colour"] for m in race.loops],
+                                                y_range=figures.accuracy_range(*(a for _, a in curves.values()))),
+                        theme=None, config=figures.PLOTLY_CONFIG, key=f"{PAGE}.curves")
+        st.caption("Each learner's test accuracy after each labeled batch, for this one draw of the data "
+                   "(the comparison below repeats it over many seeds); the dotted line is now.")
     state.write_url(PAGE, PARAMS)
 
     # -- diagnostics --------------------------------------------------------------------------------

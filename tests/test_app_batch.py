@@ -175,7 +175,8 @@ def test_label_this_batch_three_times_grows_each_learner_by_the_batch_size():
         for m, loop in loops(at).items():
             assert loop.n_labeled == start[m] + 15 * click
             assert np.array_equal(loop.history[-1].queried, shown[m])   # it labeled what it showed
-    charts = [c for c in at.get("plotly_chart") if c.proto.id and "batch.panels" in c.proto.id]
+    charts = [c for c in at.get("plotly_chart") if c.proto.id and "batch.curves" in c.proto.id]
+    assert charts, "learning curves appear after the first labeled batch"
     curves = [t for t in json.loads(charts[0].proto.spec)["data"] if t.get("name") in ("Top-K", "Hybrid")]
     assert [len(t["x"]) for t in curves] == [4, 4]  # the starting labels, then three batches
     assert "Round 3" in " ".join(m.value for m in at.markdown)
