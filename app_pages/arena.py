@@ -173,18 +173,20 @@ def _finished(race: Race) -> bool:
 def _advance(race: Race, steps: int) -> int:
     """Step every learner up to `steps` times within the budget; returns steps taken.
 
-    Before the last step, each learner's acquisition scores on the map grid are
-    kept: they are what chose the point ringed after the step.
+    Before the last step, when the score map is shown, each learner's
+    acquisition scores on the map grid are kept: they are what chose the point
+    ringed after the step.
     """
     taken = 0
     grid = session[f"{PAGE}.grid"]
     for i in range(steps):
         if _finished(race):
             break
-        if i == steps - 1:
+        if i == steps - 1:  # only when the score map is shown: it costs a prediction per panel
             session[f"{PAGE}.pick_scores"] = {
                 name: loop.scores(grid).reshape(GRID, GRID) for name, loop in race.loops.items()
-            }
+                if not loop.strategy.is_random
+            } if session.get(state.key(PAGE, "scores")) else {}
         for loop in race.loops.values():
             k = min(int(v["batch"]), int(v["budget"]) - loop.n_labeled)
             if k > 0 and loop.n_unlabeled:
