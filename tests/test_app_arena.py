@@ -54,7 +54,7 @@ def query(at: AppTest) -> dict:
     return {k: (v[0] if isinstance(v, list) else v) for k, v in at.query_params.items()}
 
 
-@pytest.mark.parametrize("page, words", [("home", "Active learning"), ("batch", "coming soon"),
+@pytest.mark.parametrize("page, words", [("home", "Active learning"), ("batch", "batches"),
                                          ("failures", "coming soon")])
 def test_every_page_loads(page, words):
     at = ok(open_page(page))
