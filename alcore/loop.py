@@ -9,7 +9,6 @@ never sees a label it did not ask for: the pool's labels stay with the oracle.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from functools import cached_property
 from typing import Callable, Optional, Sequence
 
 import numpy as np
@@ -19,6 +18,30 @@ from alcore._checks import as_float_array, check_fraction, check_k
 from alcore.data import Dataset
 from alcore.models import Committee, MODELS, TaskModel, make_model, sampling_models, single_threaded
 from alcore.registry import get_selector, get_strategy
+
+
+class cached_property:
+    """Compute an attribute on first use, then keep it on the instance.
+
+    Like :class:`functools.cached_property` without its lock: before Python
+    3.12 that lock is shared by every instance of the class, so loops run in
+    different threads (one per session of a web app) wait for each other's
+    model predictions. Each loop and context here is used by one thread.
+    """
+
+    def __init__(self, func):
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __set_name__(self, owner, name):
+        self.name = name
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.func(instance)
+        return value
 
 
 @dataclass(frozen=True)

@@ -194,3 +194,32 @@ def test_race_curves_shapes_progress_and_determinism():
     np.testing.assert_array_equal(again["active"], accuracy["active"])
     with pytest.raises(ValueError, match="seeds is empty"):
         race_curves(make_data, configs, [], budget=15)
+
+
+def test_cached_properties_of_different_loops_do_not_wait_for_each_other():
+    """Before Python 3.12, functools.cached_property locks across all instances: sessions of the
+    app, each in its own thread, would queue behind one another's predictions."""
+    import threading
+    import time
+
+    from alcore.loop import cached_property
+
+    class Slow:
+        calls = 0
+
+        @cached_property
+        def value(self):
+            Slow.calls += 1
+            time.sleep(0.2)
+            return Slow.calls
+
+    objects = [Slow() for _ in range(4)]
+    threads = [threading.Thread(target=lambda o=o: o.value) for o in objects]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert time.perf_counter() - started < 0.6  # 4 x 0.2 s if they queued
+    first = objects[0].value
+    assert objects[0].value == first and Slow.calls == 4  # computed once per instance
