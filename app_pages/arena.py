@@ -18,7 +18,7 @@ from alcore.loop import LoopConfig, Race, race_curves
 from alcore.models import MODELS
 from alcore.registry import STRATEGIES
 from alcore.stats import estimate, labels_to_reach, mean_interval, paired_saving
-from ui import controls, figures, state
+from ui import controls, figures, shared, state
 from ui.state import Param
 
 PAGE = "arena"
@@ -370,8 +370,14 @@ def multi_seed(data_kwargs: tuple, learners: tuple, budget: int, seed_size: int,
         pass
     configs = {name: LoopConfig(model=model, strategy=strategy, batch_size=batch)
                for name, model, strategy, batch in learners}
-    result = race_curves(lambda s: make_dataset(**dict(data_kwargs), random_state=s), configs,
-                         range(n_seeds), budget, seed_size=seed_size, progress=progress)
+
+    def compute(report):
+        return race_curves(lambda s: make_dataset(**dict(data_kwargs), random_state=s), configs,
+                           range(n_seeds), budget, seed_size=seed_size, progress=report)
+
+    # A room that opens the page together asks for the same race at once: one session runs it,
+    # the others wait for it and show its progress (ui.shared), then everyone reads the cache.
+    result = shared.once(("arena.multi_seed",) + key, compute, progress=progress)
     return cached_multi_seed(*key, _result=result)
 
 

@@ -24,7 +24,7 @@ from alcore.loop import LoopConfig, Race, race_curves
 from alcore.models import MODELS
 from alcore.registry import SELECTORS
 from alcore.stats import estimate, labels_to_reach, mean_interval, paired_saving
-from ui import controls, figures, state
+from ui import controls, figures, shared, state
 from ui.state import Param
 
 PAGE = "batch"
@@ -407,7 +407,10 @@ def multi_seed(data_kwargs: tuple, learners: tuple, budget: int, seed_size: int,
     """Seeds 0..n_seeds-1, each cached: (labels, {method: (n_seeds, n_points)})."""
     runs = []
     for seed in range(n_seeds):
-        runs.append(seed_race(data_kwargs, learners, budget, seed_size, seed))
+        args = (data_kwargs, learners, budget, seed_size, seed)
+        # Sessions that ask for the same seed at once: one computes it, the others wait for it.
+        shared.once(("batch.seed_race",) + args, lambda _: seed_race(*args))
+        runs.append(seed_race(*args))  # from the cache: a copy of its own
         if progress is not None:
             progress((seed + 1) / n_seeds)
     width = max(labels.size for labels, _ in runs)
