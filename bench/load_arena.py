@@ -70,6 +70,19 @@ def rss_mb(pid: int) -> float:
     return total / 1024
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by a process and its children, in seconds."""
+    total = 0.0
+    for candidate in [pid] + [int(p) for p in subprocess.run(
+            ["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()]:
+        try:
+            fields = Path(f"/proc/{candidate}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (FileNotFoundError, IndexError):
+            pass
+    return total
+
+
 class User:
     """One browser session: its websocket, the page's widgets and its timings."""
 
@@ -143,11 +156,13 @@ async def room(url: str, page: str, button: str, n_users: int, clicks: int, thin
             peak.append(rss_mb(pid))
 
     watcher = asyncio.create_task(watch_memory()) if pid else None
+    cpu_start = cpu_seconds(pid) if pid else float("nan")
     start = time.perf_counter()
     # Users arrive over the first second, as a room does.
     await asyncio.gather(*(asyncio.sleep(random.uniform(0, 1)) for _ in users))
     await asyncio.gather(*(user.session(clicks, think, timeout) for user in users))
     elapsed = time.perf_counter() - start
+    cpu = (cpu_seconds(pid) - cpu_start) if pid else float("nan")
     if watcher:
         watcher.cancel()
     latencies = np.array([t for user in users for t in user.latencies])
@@ -160,6 +175,9 @@ async def room(url: str, page: str, button: str, n_users: int, clicks: int, thin
         "throughput": latencies.size / elapsed,
         "errors": errors,
         "peak_mb": max(peak),
+        # the server's CPU per click, its users' page loads included (one per user)
+        "cpu_ms": cpu * 1e3 / max(latencies.size, 1),
+        "load": os.getloadavg()[0],
     }
 
 
@@ -183,16 +201,17 @@ def main():
         url = f"ws://127.0.0.1:{port}"
     try:
         print(f"{'users':>5s} {'clicks':>6s} {'median ms':>10s} {'p90 ms':>8s} {'clicks/s':>9s} "
-              f"{'errors':>6s} {'server MB':>10s}")
+              f"{'errors':>6s} {'server MB':>10s} {'CPU ms/click':>12s} {'load avg':>8s}")
         for n_users in args.users:
             result = asyncio.run(room(url, args.page, args.button, n_users, args.clicks, args.think,
                                       args.timeout, server.pid if server else None))
             print(f"{result['users']:5d} {result['clicks']:6d} {result['median_ms']:10.0f} "
                   f"{result['p90_ms']:8.0f} {result['throughput']:9.2f} {len(result['errors']):6d} "
-                  f"{result['peak_mb']:10.0f}")
+                  f"{result['peak_mb']:10.0f} {result['cpu_ms']:12.0f} {result['load']:8.2f}")
             for error in sorted(set(result["errors"]))[:5]:
                 print(f"      error: {error}")
-        print(f"load average: {os.getloadavg()[0]:.2f} (2 cores; other work on the machine inflates latency)")
+        print(f"load average now: {os.getloadavg()[0]:.2f} (2 cores; other work on the machine inflates latency; "
+              "CPU ms/click includes each user's first page load)")
     finally:
         if server:
             server.terminate()

@@ -33,47 +33,90 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8599)
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--out", help="also save the merged profile here (pstats format)")
+    parser.add_argument("--no-profile", action="store_true",
+                        help="only time each run (thread CPU): cProfile inflates Python-heavy code 2-3x")
     args = parser.parse_args()
 
     from streamlit.runtime.scriptrunner import exec_code, script_runner
 
     lock = threading.Lock()
-    merged: list[pstats.Stats] = []
-    runs = {"n": 0, "wall": 0.0}
+    merged: dict[str, pstats.Stats] = {}
+    runs = {"fragment": [0, 0.0, 0.0], "full page": [0, 0.0, 0.0]}  # runs, wall s, thread CPU s
     original = exec_code.exec_func_with_error_handling
 
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
     def profiled(*a, **k):
-        profile = cProfile.Profile()
-        started = time.perf_counter()
-        profile.enable()
+        # Thread CPU time, not wall time: with 30 sessions, wall time is mostly waiting for the GIL.
+        profile = None if args.no_profile else cProfile.Profile(time.thread_time)
+        started, started_cpu = time.perf_counter(), time.thread_time()
+        if profile:
+            profile.enable()
         try:
             return original(*a, **k)
         finally:
-            profile.disable()
+            if profile:
+                profile.disable()
+            ctx = get_script_run_ctx()
+            kind = "fragment" if ctx is not None and ctx.fragment_ids_this_run else "full page"
             with lock:
-                runs["n"] += 1
-                runs["wall"] += time.perf_counter() - started
-                if merged:
-                    merged[0].add(profile)
+                runs[kind][0] += 1
+                runs[kind][1] += time.perf_counter() - started
+                runs[kind][2] += time.thread_time() - started_cpu
+                if profile is None:
+                    pass
+                elif kind in merged:
+                    merged[kind].add(profile)
                 else:
-                    merged.append(pstats.Stats(profile))
+                    merged[kind] = pstats.Stats(profile)
 
     script_runner.exec_func_with_error_handling = profiled
+
+    # Streamlit runs gc.collect(2) after every script run (runner.postScriptGC): time it too.
+    import gc
+    import types
+
+    gc_time = {"n": 0, "cpu": 0.0}
+
+    def timed_collect(*a):
+        started = time.thread_time()
+        try:
+            return gc.collect(*a)
+        finally:
+            with lock:
+                gc_time["n"] += 1
+                gc_time["cpu"] += time.thread_time() - started
+
+    script_runner.gc = types.SimpleNamespace(collect=timed_collect)
     cpu_start = time.process_time()
 
     def report() -> None:
         cpu = time.process_time() - cpu_start
         out = io.StringIO()
-        print(f"script runs: {runs['n']}; script wall time per run {1e3 * runs['wall'] / max(runs['n'], 1):.0f} ms; "
-              f"process CPU per run (everything, page loads included) {1e3 * cpu / max(runs['n'], 1):.0f} ms; "
+        total = sum(r[0] for r in runs.values())
+        for thread in threading.enumerate():  # the server's own threads (event loop: protobuf, websocket)
+            try:
+                used = time.clock_gettime(time.pthread_getcpuclockid(thread.ident))
+            except (OSError, TypeError):
+                continue
+            if used > 0.5:
+                print(f"thread {thread.name}: {used:.1f} s CPU", file=out)
+        print(f"process CPU over all {total} script runs: {cpu:.1f} s; "
               f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}", file=out)
-        if merged:
-            stats = merged[0]
+        for kind, (n, wall, thread_cpu) in runs.items():
+            if n:
+                print(f"{kind} runs: {n}; per run: wall {1e3 * wall / n:.0f} ms, "
+                      f"script thread CPU {1e3 * thread_cpu / n:.0f} ms", file=out)
+        if gc_time["n"]:
+            print(f"gc.collect(2) after script runs: {gc_time['n']} calls, "
+                  f"{1e3 * gc_time['cpu'] / gc_time['n']:.0f} ms CPU each", file=out)
+        for kind, stats in merged.items():
+            print(f"\n==== {kind} runs (thread CPU time) ====", file=out)
             stats.stream = out
             stats.sort_stats("cumulative").print_stats(args.top)
-            stats.sort_stats("tottime").print_stats(args.top)
+            stats.sort_stats("tottime").print_stats(args.top // 2)
             if args.out:
-                stats.dump_stats(args.out)
+                stats.dump_stats(f"{args.out}.{kind.replace(' ', '_')}")
         sys.stdout.write(out.getvalue())
         sys.stdout.flush()
 

@@ -288,13 +288,51 @@ class Panel:
     subtitle: str = ""
 
 
-def _figure(data: list, layout: dict) -> go.Figure:
-    """A Figure from plain dicts without plotly's per-property validation (3-4x faster).
+class SpecFigure(go.Figure):
+    """A plotly Figure that is its spec: plain dicts, handed to Streamlit as they are.
 
-    The builders only emit properties that validate; tests/test_ui_figures.py
-    rebuilds every figure with validation on to prove it.
+    ``st.plotly_chart`` asks a Figure for ``to_dict()`` and serialises that.
+    A ``go.Figure`` would first build its object tree and then deep-copy it
+    back to dicts: about 30 ms for the Arena's two panels and curves, on every
+    click of every visitor. This one returns the dicts it was built from (the
+    builders make fresh ones per call, and nobody mutates them). Anything else
+    (``.data``, ``.layout``, ``update_layout``...) goes to a real Figure, built
+    on first use. The builders only emit properties that validate;
+    tests/test_ui_figures.py rebuilds every figure with validation on to prove it.
     """
-    return go.Figure(dict(data=data, layout=layout), _validate=False)
+
+    def __init__(self, spec: dict):  # deliberately not go.Figure.__init__: no object tree
+        object.__setattr__(self, "_spec", spec)
+        object.__setattr__(self, "_full", None)
+
+    @property
+    def figure(self) -> go.Figure:
+        """The same figure as a regular ``go.Figure`` (built once, without validation)."""
+        if self._full is None:
+            object.__setattr__(self, "_full", go.Figure(self._spec, _validate=False))
+        return self._full
+
+    def to_dict(self) -> dict:
+        return self._spec
+
+    def to_plotly_json(self) -> dict:
+        return self._spec
+
+    data = property(lambda self: self.figure.data)
+    layout = property(lambda self: self.figure.layout)
+
+    def __getattr__(self, name):  # only for names not found on the instance or the class
+        if name.startswith("__") or name in ("_spec", "_full"):
+            raise AttributeError(name)
+        return getattr(self.figure, name)
+
+    def __repr__(self) -> str:
+        return f"SpecFigure({len(self._spec.get('data', []))} traces)"
+
+
+def _figure(data: list, layout: dict) -> go.Figure:
+    """A Figure from plain dicts without plotly's object tree (see :class:`SpecFigure`)."""
+    return SpecFigure(dict(data=data, layout=layout))
 
 
 def _rounded(values, digits: int = 3) -> list:
