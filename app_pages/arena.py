@@ -1,0 +1,452 @@
+"""The Arena: two learners race on the same pool, seed set and test split.
+
+Read widgets -> a frozen config -> alcore -> arrays -> ui.figures -> page.
+The live race (buttons, panels, learning curve) is one fragment, so a Step
+reruns only that; the 20-seed view below is cached per configuration.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+
+import numpy as np
+import streamlit as st
+
+from alcore.data import DATASETS, make_dataset
+from alcore.loop import LoopConfig, Race, race_curves
+from alcore.models import MODELS
+from alcore.registry import STRATEGIES
+from alcore.stats import estimate, labels_to_reach, mean_interval, paired_saving
+from ui import controls, figures, state
+from ui.state import Param
+
+PAGE = "arena"
+GRID = 60                       # model map resolution (60 x 60 predictions per panel)
+MAX_POOL = 5000
+STRATEGY_NAMES = tuple(controls.strategy_names())
+PARAMS = (
+    Param("ds", "blobs", choices=tuple(controls.two_d_datasets()), label="dataset"),
+    Param("noise", 1.0, low=0.0, high=2.0, digits=2, label="noise"),
+    Param("classes", 4, low=3, high=10, label="number of classes"),
+    Param("pool", 1000, low=200, high=MAX_POOL, label="pool size"),
+    Param("init", 4, low=2, high=20, label="starting labels"),
+    Param("model", "logreg", choices=tuple(MODELS), label="model"),
+    Param("a", "margin", choices=STRATEGY_NAMES, label="strategy A"),
+    Param("b", "random", choices=STRATEGY_NAMES, label="strategy B"),
+    Param("budget", 100, low=10, high=300, label="label budget"),
+    Param("batch", 1, low=1, high=20, label="batch size"),
+    Param("speed", "normal", choices=tuple(controls.SPEEDS), label="play speed"),
+    Param("seed", 0, low=0, high=999_999, label="seed"),
+    Param("n", 0, low=0, high=300, label="rounds taken"),
+    Param("scores", False, label="score map"),
+    Param("target", 0.85, low=0.5, high=0.99, digits=2, label="target accuracy"),
+    Param("seeds", 20, low=3, high=50, label="number of seeds"),
+)
+
+# Presets: measured over 20 seeds before any sentence was written about them
+# (see README, "The Arena", and bench/measure_presets.py).
+PRESETS = {
+    "blobs": dict(label="Overlapping blobs", values=dict(
+        ds="blobs", noise=1.0, pool=1000, init=4, model="logreg", a="margin", b="random", budget=100,
+        batch=1, target=0.85),
+        text="The opening race. Over 20 seeds, margin reaches 85% sooner (9 labels against 20 on "
+             "average), but from about 30 labels on the two are level: at 100 labels margin is ahead by "
+             "0.2 points (-0.3 to 0.7), a tie."),
+    "moons": dict(label="Curved boundary", values=dict(
+        ds="moons", noise=0.2, pool=1000, init=4, model="knn", a="margin", b="random", budget=100,
+        batch=1, target=0.95),
+        text="Two moons and a model that can bend (k-NN). Over 20 seeds, margin reaches 95% with 17 "
+             "labels, random with 39: 57% fewer (44 to 67%). Random catches up later: at 100 labels "
+             "the gap is 0.5 points (0.0 to 0.9)."),
+    "classes": dict(label="Many classes: entropy vs margin", values=dict(
+        ds="multiblobs", noise=0.6, classes=8, pool=1000, init=8, model="logreg", a="margin",
+        b="entropy", budget=100, batch=1, target=0.7),
+        text="Eight overlapping classes, margin (A) against entropy (B). Over 20 seeds margin is 7.4 "
+             "points ahead at 50 labels (5.4 to 9.4) and still 3.4 ahead at 100 (1.9 to 4.9); it "
+             "reaches 70% with 29% fewer labels (15 to 39%). Entropy spreads its attention over "
+             "classes that do not matter for the decision."),
+}
+
+
+def _apply_preset(name: str) -> None:
+    values = dict(PRESETS[name]["values"])
+    values.update(n=0, seed=0)
+    state.set_values(PAGE, values)
+
+
+def _dataset_changed() -> None:
+    """A new dataset starts from its own default noise (ranges differ per dataset)."""
+    name = st.session_state[state.key(PAGE, "ds")]
+    state.set_values(PAGE, {"noise": DATASETS[name].default_noise})
+
+
+def _learner_names(a: str, b: str) -> tuple[str, str]:
+    return f"A: {STRATEGIES[a].label}", f"B: {STRATEGIES[b].label}"
+
+
+def _data_kwargs(v: dict) -> dict:
+    kwargs = dict(name=v["ds"], n_pool=int(v["pool"]), noise=float(v["noise"]))
+    if v["ds"] == "multiblobs":
+        kwargs["n_classes"] = int(v["classes"])
+    return kwargs
+
+
+# -- settings ---------------------------------------------------------------------------------
+
+notes = state.bind(PAGE, PARAMS)
+session = st.session_state
+
+st.title("Arena: active vs random")
+st.markdown("Two learners get the same pool, the same starting labels and the same test set. "
+            "Each step, each one asks for a label. **A** picks with an active-learning strategy; "
+            "**B** is random sampling unless you change it. Who learns faster?")
+
+preset_columns = st.columns(len(PRESETS) + 1, vertical_alignment="center")
+preset_columns[0].markdown("**Presets**")
+for column, (name, preset) in zip(preset_columns[1:], PRESETS.items()):
+    column.button(preset["label"], key=f"{PAGE}.preset.{name}", on_click=_apply_preset, args=(name,),
+                  help=preset["text"], use_container_width=True)
+st.caption("Presets set everything at once (hover for what 20 seeds showed). Blobs: active learning "
+           "is ahead for the first few labels, then random catches up. Curved boundary: active learning "
+           "needs about half the labels to reach 95%. Many classes: margin beats entropy.")
+
+with st.sidebar:
+    st.header("Data")
+    dataset = controls.dataset_select(state.key(PAGE, "ds"), on_change=_dataset_changed)
+    info = DATASETS[dataset]
+    noise_key = state.key(PAGE, "noise")
+    session[noise_key], note = state.clamp(PARAMS[1], session[noise_key], *info.noise_range)
+    if note:
+        state.add_note(PAGE, note)
+        notes.append(note)
+    controls.noise_slider(state.key(PAGE, "noise"), dataset)
+    if dataset == "multiblobs":
+        controls.classes_slider(state.key(PAGE, "classes"))
+    pool_high = min(MAX_POOL, info.max_pool)
+    controls.pool_slider(state.key(PAGE, "pool"), high=pool_high)
+    controls.seed_size_slider(state.key(PAGE, "init"))
+    st.header("Model")
+    controls.model_select(state.key(PAGE, "model"))
+    st.header("Strategy")
+    controls.strategy_select(state.key(PAGE, "a"), label="Learner A")
+    controls.strategy_select(state.key(PAGE, "b"), label="Learner B")
+    st.header("Run")
+    budget_key = state.key(PAGE, "budget")
+    session[budget_key], note = state.clamp(PARAMS[8], session[budget_key], high=session[state.key(PAGE, "pool")])
+    if note:
+        state.add_note(PAGE, note)
+        notes.append(note)
+    controls.budget_slider(budget_key)
+    controls.batch_slider(state.key(PAGE, "batch"))
+    controls.speed_select(state.key(PAGE, "speed"))
+
+v = state.values(PAGE, PARAMS)
+state.show_notes(notes)
+
+configs = {
+    name: LoopConfig(model=v["model"], strategy=strategy, batch_size=int(v["batch"]))
+    for name, strategy in zip(_learner_names(v["a"], v["b"]), (v["a"], v["b"]))
+}
+names = list(configs)
+race_key = (tuple(sorted(_data_kwargs(v).items())), v["init"], v["model"], v["a"], v["b"], v["batch"],
+            v["seed"])
+
+
+def _new_race(seed: int, rounds: int = 0) -> None:
+    """Build the race for the current settings and replay `rounds` steps."""
+    data = make_dataset(**_data_kwargs(v), random_state=int(seed))
+    race = Race(data, configs, seed=int(seed), seed_size=int(v["init"]))
+    session[f"{PAGE}.race"] = race
+    session[f"{PAGE}.race_key"] = race_key[:-1] + (int(seed),)
+    session[f"{PAGE}.pool_alpha"] = figures.pool_mask(data.X_pool, data.bounds)
+    session[f"{PAGE}.grid"] = figures.make_grid(data.bounds, GRID)[2]
+    session[f"{PAGE}.pick_scores"] = {}
+    session[f"{PAGE}.revision"] = session.get(f"{PAGE}.revision", 0) + 1
+    _advance(race, rounds)
+
+
+def _finished(race: Race) -> bool:
+    return all(loop.n_labeled >= v["budget"] or loop.n_unlabeled == 0 for loop in race.loops.values())
+
+
+def _advance(race: Race, steps: int) -> int:
+    """Step every learner up to `steps` times within the budget; returns steps taken.
+
+    Before the last step, each learner's acquisition scores on the map grid are
+    kept: they are what chose the point ringed after the step.
+    """
+    taken = 0
+    grid = session[f"{PAGE}.grid"]
+    for i in range(steps):
+        if _finished(race):
+            break
+        if i == steps - 1:
+            session[f"{PAGE}.pick_scores"] = {
+                name: loop.scores(grid).reshape(GRID, GRID) for name, loop in race.loops.items()
+            }
+        for loop in race.loops.values():
+            k = min(int(v["batch"]), int(v["budget"]) - loop.n_labeled)
+            if k > 0 and loop.n_unlabeled:
+                loop.step(race.oracle, k)
+        taken += 1
+    session[f"{PAGE}.revision"] = session.get(f"{PAGE}.revision", 0) + taken
+    state.set_values(PAGE, {"n": len(next(iter(race.loops.values())).history) - 1})
+    return taken
+
+
+try:
+    if session.get(f"{PAGE}.race_key") != race_key:
+        # New settings start a new race; the link's round count applies to the first one only.
+        rounds = int(v["n"]) if f"{PAGE}.race" not in session else 0
+        _new_race(v["seed"], rounds)
+except ValueError as error:  # settings the engine refuses: say so, keep the page alive
+    st.error(f"These settings do not work together: {error}", icon=":material/error:")
+    state.write_url(PAGE, PARAMS)
+    st.stop()
+
+
+# -- the live race: one fragment, so a click reruns only this -----------------------------------
+
+playing = bool(session.get(f"{PAGE}.playing", False))
+interval = controls.SPEEDS.get(v["speed"], controls.SPEEDS["normal"])
+
+
+def _on_action(action: str) -> None:
+    """Button callback: runs before the fragment redraws, so the buttons show its effect."""
+    race: Race = session[f"{PAGE}.race"]
+    session.pop(f"{PAGE}.step_error", None)
+    try:
+        if action == "step":
+            _advance(race, 1)
+        elif action == "run10":
+            _advance(race, 10)
+        elif action in ("reset", "new_seed"):
+            seed = int(np.random.default_rng().integers(0, 1_000_000)) if action == "new_seed" else v["seed"]
+            state.set_values(PAGE, {"seed": seed})
+            _new_race(seed)
+        elif action in ("play", "pause"):
+            session[f"{PAGE}.playing"] = action == "play"
+            session[f"{PAGE}.last_tick"] = 0.0
+    except ValueError as error:
+        session[f"{PAGE}.playing"] = False
+        session[f"{PAGE}.step_error"] = f"The learners could not take that step: {error}"
+
+
+@st.fragment(run_every=interval if playing else None)
+def live_race() -> None:
+    race: Race = session[f"{PAGE}.race"]
+    is_playing = bool(session.get(f"{PAGE}.playing", False))
+    if is_playing and not _finished(race) and \
+            time.monotonic() - session.get(f"{PAGE}.last_tick", 0.0) >= 0.8 * interval:
+        _on_action("step")  # a tick of Play
+        session[f"{PAGE}.last_tick"] = time.monotonic()
+    if is_playing and _finished(race):
+        session[f"{PAGE}.playing"] = is_playing = False
+    if is_playing != playing:
+        st.rerun()  # Play / Pause change the fragment's timer, which only a full run can set
+    controls.run_buttons(f"{PAGE}.run", playing=is_playing, finished=_finished(race), on_action=_on_action)
+    if f"{PAGE}.step_error" in session:
+        st.error(session[f"{PAGE}.step_error"], icon=":material/error:")
+    race = session[f"{PAGE}.race"]  # Reset and New seed make a new one
+    state.write_url(PAGE, PARAMS)
+
+    loops = race.loops
+    first = next(iter(loops.values()))
+    data = race.dataset
+    rounds = len(first.history) - 1
+    status = (f"Round {rounds} · {first.n_labeled} labels each (budget {v['budget']})"
+              + (" · **budget used**" if _finished(race) else "") + (" · playing" if is_playing else ""))
+    top = st.columns([3, 2], vertical_alignment="center")
+    top[0].markdown(status)
+    show_scores = top[1].toggle("Show acquisition scores", key=state.key(PAGE, "scores"),
+                                help="Swap the model's confidence for the strategy's scores: "
+                                     "dark where it most wants a label.")
+    state.write_url(PAGE, PARAMS)
+
+    grid = session[f"{PAGE}.grid"]
+    pick_scores = session.get(f"{PAGE}.pick_scores", {})
+    panels = []
+    for name, loop in loops.items():
+        probs = loop.predict_proba(grid).reshape(GRID, GRID, -1)
+        scores = None
+        accuracy = loop.curve[1][-1]
+        subtitle = f"test accuracy {accuracy:.1%}"
+        if show_scores:
+            if loop.strategy.is_random:
+                scores = np.zeros((GRID, GRID))
+                subtitle += " · random: no preference, every point equally likely"
+            elif name in pick_scores and rounds > 0:
+                scores = pick_scores[name]
+                subtitle += " · scores that picked the ringed point"
+            else:
+                scores = loop.scores(grid).reshape(GRID, GRID)
+                subtitle += " · where it will ask next"
+        image = figures.panel_image(probs, data.bounds, grid_scores=scores,
+                                    pool_alpha=session[f"{PAGE}.pool_alpha"])
+        newest = loop.history[-1].queried if rounds > 0 else None
+        panels.append(figures.Panel(
+            title=name, subtitle=subtitle, image=figures.jpeg_data_uri(image),
+            X_labeled=data.X_pool[loop.labeled_indices], y_labeled=loop.labels,
+            X_new=None if newest is None else data.X_pool[newest],
+        ))
+    revision = session.get(f"{PAGE}.revision", 0)
+    figure = figures.pool_panels(panels, data.bounds, revision=revision,
+                                 curves={name: loop.curve for name, loop in loops.items()},
+                                 current=first.n_labeled, x_range=(0, v["budget"] + 1))
+    st.plotly_chart(figure, theme=None, config=figures.PLOTLY_CONFIG, key=f"{PAGE}.live.{revision}.{show_scores}")
+    if show_scores:
+        st.caption("Top: dark purple is where the strategy most wants a label (scaled per panel); the "
+                   "ringed point is the one it just asked for. Grey dots are unlabeled, coloured dots "
+                   "labeled. Bottom: test accuracy after each label in this race; the dotted line is now.")
+    else:
+        st.caption("Top: the colour is the class the model predicts, pale where it is unsure; the dark "
+                   "line is its decision boundary. Grey dots are unlabeled, coloured dots labeled, the "
+                   "ring is the newest query. Bottom: test accuracy after each label in this race; the "
+                   "dotted line is now.")
+    for loop_note in {loop.note for loop in loops.values() if loop.note}:
+        st.info(loop_note, icon=":material/info:")
+
+    cards = st.columns(3)
+    (name_a, loop_a), (name_b, loop_b) = list(loops.items())[:2]
+    acc_a, acc_b = loop_a.curve[1][-1], loop_b.curve[1][-1]
+    cards[0].metric(f"{name_a}: accuracy now", f"{acc_a:.1%}", f"{100 * (acc_a - acc_b):+.1f} pts vs B",
+                    delta_color="normal" if acc_a != acc_b else "off")
+    cards[1].metric(f"{name_b}: accuracy now", f"{acc_b:.1%}", f"{100 * (acc_b - acc_a):+.1f} pts vs A",
+                    delta_color="normal" if acc_a != acc_b else "off")
+    cards[2].metric("Labels each", f"{loop_a.n_labeled}", f"of {v['budget']}", delta_color="off")
+    st.caption("Accuracy on the held-out test set, which no learner ever sees. One race is one "
+               "roll of the dice: the view below repeats it over many seeds.")
+
+
+live_race()
+
+with st.expander("How to read the picture"):
+    st.markdown(
+        "- **Grey dots** are the pool: points nobody has labeled yet. **Coloured dots** are labeled, "
+        "in the colour of their class. The **ring** is the point asked for in the last step.\n"
+        "- The **background** is the model: the colour of the class it predicts, strong where it is "
+        "sure and white where it is torn. The **dark line** is where its prediction flips.\n"
+        "- **Show acquisition scores** swaps in the strategy's view: dark purple where a label "
+        "would be worth most to it. Uncertainty strategies love the boundary; random has no "
+        "favourites, so its map is blank.\n"
+        "- Both panels use the same axes, the same pool, the same starting labels and the same "
+        "test set, so any difference comes from which points each learner chose."
+    )
+
+
+# -- the same race over many seeds -------------------------------------------------------------
+
+class _NotCached(LookupError):
+    """Raised by :func:`cached_multi_seed` when the configuration is not in the cache yet."""
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def cached_multi_seed(data_kwargs: tuple, learners: tuple, budget: int, seed_size: int, n_seeds: int,
+                      _result=None):
+    """The multi-seed race's result for this configuration, cached per configuration.
+
+    Called without ``_result`` it returns the cached value or raises
+    ``_NotCached`` (exceptions are not cached); called with ``_result`` it
+    stores it. The work itself runs outside (:func:`multi_seed`), so it can
+    show a progress bar: Streamlit does not let a cached function draw on
+    elements made outside it.
+    """
+    if _result is None:
+        raise _NotCached
+    return _result
+
+
+def multi_seed(data_kwargs: tuple, learners: tuple, budget: int, seed_size: int, n_seeds: int,
+               progress=None):
+    """The race over seeds 0..n_seeds-1: (labels, {name: (n_seeds, n_points) accuracy})."""
+    key = (data_kwargs, learners, budget, seed_size, n_seeds)
+    try:
+        return cached_multi_seed(*key)
+    except _NotCached:
+        pass
+    configs = {name: LoopConfig(model=model, strategy=strategy, batch_size=batch)
+               for name, model, strategy, batch in learners}
+    result = race_curves(lambda s: make_dataset(**dict(data_kwargs), random_state=s), configs,
+                         range(n_seeds), budget, seed_size=seed_size, progress=progress)
+    return cached_multi_seed(*key, _result=result)
+
+
+st.subheader(f"Over {v['seeds']} seeds")
+st.caption(f"The same race with {v['seeds']} different draws of the data and starting labels. The line "
+           "is the mean, the band its 95% interval: where the bands overlap, the difference could be luck.")
+learners = tuple((name, c.model, c.strategy, c.batch_size) for name, c in configs.items())
+progress_slot = st.empty()
+started = time.perf_counter()
+
+
+def _progress(fraction: float) -> None:
+    progress_slot.progress(fraction, text=f"Racing over many seeds... {fraction:.0%}")
+
+
+try:
+    labels, accuracy = multi_seed(race_key[0], learners, int(v["budget"]), int(v["init"]), int(v["seeds"]),
+                                  progress=_progress)
+except ValueError as error:
+    st.error(f"The multi-seed race could not run: {error}", icon=":material/error:")
+    st.stop()
+progress_slot.empty()
+elapsed = time.perf_counter() - started
+
+target = st.slider("Target accuracy", 0.5, 0.99, step=0.01, key=state.key(PAGE, "target"), format="%.2f")
+st.caption("How many labels does each learner need to first reach this accuracy?")
+state.write_url(PAGE, PARAMS)
+
+with warnings.catch_warnings():  # a point where fewer than two seeds remain has no interval: a gap
+    warnings.simplefilter("ignore", RuntimeWarning)
+    bands = {name: mean_interval(acc) for name, acc in accuracy.items()}
+st.plotly_chart(figures.curves_with_band(labels, bands, target=target, height=300), theme=None,
+                config=figures.PLOTLY_CONFIG, key=f"{PAGE}.bands")
+
+name_a, name_b = names[0], names[1]
+n_seeds = accuracy[name_a].shape[0]
+with warnings.catch_warnings():  # a sample with one finite run has no interval (NaN); numpy warns
+    warnings.simplefilter("ignore", RuntimeWarning)
+    needed = {name: labels_to_reach(labels, acc, target) for name, acc in accuracy.items()}
+    needed_text = {name: estimate(n).format(1) for name, n in needed.items()}
+    saving = paired_saving(needed[name_a], needed[name_b])
+    final = estimate(accuracy[name_a][:, -1] - accuracy[name_b][:, -1])
+cards = st.columns(3)
+for column, name in zip(cards, (name_a, name_b)):
+    reached = int(np.isfinite(needed[name]).sum())
+    column.metric(f"{name}: labels to reach {target:.0%}", needed_text[name],
+                  f"reached in {reached} of {n_seeds} seeds", delta_color="off")
+cards[2].metric("Labels A saves over B", saving.format(0, 100, "%"),
+                f"over {saving.n} seeds where both reached it", delta_color="off")
+st.caption("Mean and 95% interval over seeds. The saving is 1 - (A's labels / B's labels), "
+           "with a paired bootstrap interval; negative means A needs more.")
+
+b_random = STRATEGIES[v["b"]].is_random
+b_word = "random sampling" if b_random else f"B ({STRATEGIES[v['b']].label})"
+if saving.n == 0:
+    verdict, kind = (f"Within the budget, A and {b_word} never both reach {target:.0%} in the same seed, so "
+                     "there is no saving to measure. Try a lower target or a larger budget."), st.info
+elif saving.low > 0:
+    verdict, kind = (f"To reach {target:.0%}, A needs {saving.format(0, 100, '%')} fewer labels than "
+                     f"{b_word}; the interval is above zero.", st.success)
+elif saving.high < 0:
+    verdict, kind = (f"{b_word[0].upper() + b_word[1:]} wins here: A needs {-saving.mean:.0%} more labels "
+                     f"to reach {target:.0%} (interval {-saving.high:.0%} to {-saving.low:.0%} more).",
+                     st.warning)
+else:
+    verdict, kind = (f"No clear winner at {target:.0%}: the saving's interval "
+                     f"({saving.format(0, 100, '%')}) includes zero, so over {n_seeds} seeds A and "
+                     f"{b_word} need about the same number of labels.", st.warning)
+if np.isnan(final.low):
+    end = f"At {labels[-1]} labels, A's accuracy minus B's is {final.format(1, 100)} points."
+elif final.low > 0:
+    end = f"At {labels[-1]} labels A is still ahead by {final.format(1, 100)} points."
+elif final.high < 0:
+    end = f"At {labels[-1]} labels B is ahead by {(-final.mean) * 100:.1f} points ({-final.high * 100:.1f} " \
+          f"to {-final.low * 100:.1f})."
+else:
+    end = (f"At {labels[-1]} labels they are level: A minus B is {final.format(1, 100)} points, an interval "
+           "that includes zero.")
+kind(f"{verdict} {end}", icon=":material/balance:")
+if elapsed > 0.5:
+    st.caption(f"Computed in {elapsed:.1f} s and cached: the same settings come back instantly.")

@@ -1,0 +1,519 @@
+"""Plotly figure builders: arrays in, ``go.Figure`` out. Pure: no Streamlit,
+no session state, no active-learning maths.
+
+Built for speed in the browser (see the Arena issue's probe): the pool, the
+heatmap and the decision boundary of a panel are one server-rendered PNG
+(:func:`panel_image`), and plotly draws only the few labeled points and the
+newest query on top. Layouts use fixed margins with ``automargin`` off, the
+empty ``"none"`` template, no hover, and one figure for several panels
+(:func:`pool_panels`). Pass the figures to Streamlit with ``theme=None``
+(see :data:`PLOTLY_CONFIG` for the chart config).
+
+Colours: :data:`CLASS_COLOURS` (Okabe-Ito, colour-blind safe) for classes on
+every page; :data:`LEARNER_COLOURS` for lines that compare learners.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from dataclasses import dataclass
+from typing import Mapping, Optional, Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+from PIL import Image
+
+from alcore.data import CLASS_COLOURS
+
+#: Colours of compared learners (first = the active side, second = the baseline).
+LEARNER_COLOURS = ("#D55E00", "#555555", "#009E73", "#CC79A7")
+#: Grey of unlabeled pool points.
+POOL_GREY = (140, 140, 140)
+#: Dark line of the decision boundary.
+BOUNDARY_RGB = (40, 40, 40)
+#: Chart config for ``st.plotly_chart(..., config=PLOTLY_CONFIG, theme=None)``.
+PLOTLY_CONFIG = {"displayModeBar": False, "staticPlot": True, "responsive": True}
+#: How strong the heatmap gets where the model is sure (0 = white, 1 = the class colour).
+MAX_TINT = 0.55
+#: Sequential colours of the acquisition-score map: low -> high.
+SCORE_LOW, SCORE_HIGH = (255, 255, 255), (120, 40, 140)
+
+_FONT = dict(family="sans-serif", size=13, color="#1F2328")
+
+
+def hex_to_rgb(colour: str) -> tuple:
+    """``"#0072B2"`` -> ``(0, 114, 178)``."""
+    colour = colour.lstrip("#")
+    return tuple(int(colour[i:i + 2], 16) for i in (0, 2, 4))
+
+
+# -- the panel picture: heatmap, boundary and pool as one image -------------------------------
+
+def make_grid(bounds: Sequence[float], n: int = 60) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A regular n x n grid of cell centres over ``bounds = (x_min, x_max, y_min, y_max)``.
+
+    Cell centres (not corners) so that an n x n map resized to an image lines
+    up with the axes exactly.
+
+    Returns
+    -------
+    xs, ys : numpy.ndarray of shape (n,)
+        Grid coordinates along each axis.
+    points : numpy.ndarray of shape (n * n, 2)
+        Every grid point, row-major with y outermost (``points.reshape(n, n, 2)``
+        is indexed ``[iy, ix]``, y increasing), ready for ``predict_proba``.
+    """
+    x_min, x_max, y_min, y_max = (float(b) for b in bounds)
+    xs = x_min + (np.arange(n) + 0.5) * (x_max - x_min) / n
+    ys = y_min + (np.arange(n) + 0.5) * (y_max - y_min) / n
+    gx, gy = np.meshgrid(xs, ys)
+    return xs, ys, np.column_stack([gx.ravel(), gy.ravel()])
+
+
+def probability_rgb(probs: np.ndarray, colours: Sequence[str] = CLASS_COLOURS) -> np.ndarray:
+    """Colour a probability map: the predicted class's colour, pale where unsure.
+
+    Parameters
+    ----------
+    probs : numpy.ndarray of shape (..., C)
+        Class probabilities.
+    colours : sequence of str
+        One hex colour per class.
+
+    Returns
+    -------
+    numpy.ndarray of shape (..., 3), float in [0, 255]
+        White where the top class has probability 1/C (for two classes, 0.5:
+        a diverging scale centred at 0.5), the class colour at strength
+        :data:`MAX_TINT` where it has probability 1.
+    """
+    probs = np.asarray(probs, dtype=float)
+    n_classes = probs.shape[-1]
+    palette = np.array([hex_to_rgb(colours[c % len(colours)]) for c in range(n_classes)], dtype=float)
+    top = probs.argmax(axis=-1)
+    confidence = (probs.max(axis=-1) - 1.0 / n_classes) / (1.0 - 1.0 / n_classes)
+    strength = (MAX_TINT * np.clip(confidence, 0.0, 1.0))[..., None]
+    return 255.0 * (1 - strength) + palette[top] * strength
+
+
+def score_rgb(scores: np.ndarray) -> np.ndarray:
+    """Colour an acquisition-score map, white (lowest) to purple (highest).
+
+    Scores are scaled to the map's own range, so the picture shows where the
+    strategy would ask next, not the scores' absolute size. A flat map is
+    white; NaN counts as lowest.
+
+    Returns
+    -------
+    numpy.ndarray of shape scores.shape + (3,), float in [0, 255]
+    """
+    scores = np.asarray(scores, dtype=float)
+    finite = np.isfinite(scores)
+    low = scores[finite].min() if finite.any() else 0.0
+    high = scores[finite].max() if finite.any() else 0.0
+    scaled = np.zeros_like(scores) if high - low < 1e-12 else (scores - low) / (high - low)
+    scaled = np.where(finite, scaled, 0.0)[..., None]
+    return np.array(SCORE_LOW, float) * (1 - scaled) + np.array(SCORE_HIGH, float) * scaled
+
+
+def boundary_mask(probs: np.ndarray) -> np.ndarray:
+    """Pixels where the predicted class differs from a neighbour's, (h, w) bool: a 1-2 px line."""
+    return _edges(np.asarray(probs).argmax(axis=-1))
+
+
+def _edges(top: np.ndarray) -> np.ndarray:
+    edge = np.zeros(top.shape, dtype=bool)
+    edge[:, 1:] |= top[:, 1:] != top[:, :-1]
+    edge[1:, :] |= top[1:, :] != top[:-1, :]
+    return edge
+
+
+def image_size(bounds: Sequence[float], long_side: int = 360) -> tuple[int, int]:
+    """(height, width) in pixels with the aspect ratio of the bounds."""
+    x_min, x_max, y_min, y_max = (float(b) for b in bounds)
+    aspect = (y_max - y_min) / (x_max - x_min)
+    if aspect <= 1:
+        return max(8, int(round(long_side * aspect))), long_side
+    return long_side, max(8, int(round(long_side / aspect)))
+
+
+def points_alpha(X: np.ndarray, bounds: Sequence[float], height: int, width: int,
+                 radius: float = 1.6) -> np.ndarray:
+    """Coverage (0..1) of small anti-aliased dots at the points X on an image, (h, w) float32.
+
+    Vectorised over the points: one pass per pixel offset of the dot. It only
+    depends on the pool, so callers may cache it.
+    """
+    x_min, x_max, y_min, y_max = (float(b) for b in bounds)
+    X = np.asarray(X, dtype=float).reshape(-1, 2)
+    alpha = np.zeros((height, width), dtype=np.float32)
+    if X.size == 0:
+        return alpha
+    px = np.floor((X[:, 0] - x_min) / (x_max - x_min) * width).astype(int)
+    py = np.floor((y_max - X[:, 1]) / (y_max - y_min) * height).astype(int)  # image rows go down
+    reach = int(np.ceil(radius))
+    for dy in range(-reach, reach + 1):
+        for dx in range(-reach, reach + 1):
+            cover = float(np.clip(radius + 0.5 - np.hypot(dx, dy), 0.0, 1.0))
+            if cover <= 0:
+                continue
+            rows, cols = py + dy, px + dx
+            inside = (rows >= 0) & (rows < height) & (cols >= 0) & (cols < width)
+            rows, cols = rows[inside], cols[inside]
+            # duplicates read the same old value and write the same new one, so this is safe
+            alpha[rows, cols] = np.maximum(alpha[rows, cols], cover)
+    return alpha
+
+
+def pool_mask(X: np.ndarray, bounds: Sequence[float], long_side: int = 360) -> np.ndarray:
+    """The pool's grey dots as a uint8 opacity mask for :func:`panel_image` (cache it per pool)."""
+    height, width = image_size(bounds, long_side)
+    return (200 * points_alpha(X, bounds, height, width)).astype(np.uint8)
+
+
+def _resize(values: np.ndarray, height: int, width: int) -> np.ndarray:
+    """Bilinear resize of a 2-D float map (row 0 = top) with pixel centres aligned."""
+    image = Image.fromarray(np.ascontiguousarray(values, dtype=np.float32), mode="F")
+    return np.asarray(image.resize((width, height), Image.BILINEAR))
+
+
+def panel_image(grid_probs: np.ndarray, bounds: Sequence[float], *, pool_X: Optional[np.ndarray] = None,
+                grid_scores: Optional[np.ndarray] = None, pool_alpha: Optional[np.ndarray] = None,
+                long_side: int = 360, colours: Sequence[str] = CLASS_COLOURS,
+                boundary: bool = True) -> np.ndarray:
+    """Render one panel's background: heatmap, decision boundary and grey pool points.
+
+    Parameters
+    ----------
+    grid_probs : numpy.ndarray of shape (n, n, C)
+        Model probabilities on :func:`make_grid` (indexed ``[iy, ix]``, y up).
+    bounds : (x_min, x_max, y_min, y_max)
+    pool_X : numpy.ndarray of shape (m, 2), optional
+        Pool points, drawn as small grey dots (skip with None).
+    grid_scores : numpy.ndarray of shape (n, n), optional
+        Acquisition scores on the grid; when given, they replace the
+        probability heatmap (the boundary is still drawn from ``grid_probs``).
+    pool_alpha : numpy.ndarray of shape (h, w), optional
+        Precomputed :func:`points_alpha` of the pool at this image size
+        (float coverage, or uint8 opacity 0-255 as from :func:`pool_mask`).
+    long_side : int, default=360
+        Pixels along the longer side.
+    colours : sequence of str
+        Class colours.
+    boundary : bool, default=True
+        Draw the decision boundary (where the predicted class changes).
+
+    Returns
+    -------
+    numpy.ndarray of shape (h, w, 3), uint8
+        Image rows top to bottom (y decreasing), ready for :func:`png_data_uri`.
+    """
+    height, width = image_size(bounds, long_side)
+    probs = np.asarray(grid_probs, dtype=np.float32)[::-1]  # row 0 = top of the picture
+    if grid_scores is None:
+        small = probability_rgb(probs, colours)
+    else:
+        small = score_rgb(np.asarray(grid_scores, dtype=float)[::-1])
+    background = Image.fromarray(np.clip(small, 0, 255).astype(np.uint8), mode="RGB")
+    rgb = np.array(background.resize((width, height), Image.BILINEAR))
+    if boundary and probs.shape[-1] > 1:
+        if probs.shape[-1] == 2:
+            edge = _edges(_resize(probs[..., 1] - probs[..., 0], height, width) > 0)
+        else:
+            edge = boundary_mask(np.stack([_resize(probs[..., c], height, width)
+                                           for c in range(probs.shape[-1])], axis=-1))
+        rgb[edge] = BOUNDARY_RGB
+    if pool_alpha is None and pool_X is not None:
+        pool_alpha = points_alpha(pool_X, bounds, height, width)
+    if pool_alpha is not None:
+        mask = pool_alpha if pool_alpha.dtype == np.uint8 else (200 * pool_alpha).astype(np.uint8)
+        grey = Image.new("RGB", (width, height), POOL_GREY)
+        rgb = np.asarray(Image.composite(grey, Image.fromarray(rgb, mode="RGB"),
+                                         Image.fromarray(mask, mode="L")))
+    return rgb
+
+
+def jpeg_data_uri(rgb: np.ndarray, quality: int = 90) -> str:
+    """Encode an (h, w, 3) uint8 image as a ``data:image/jpeg;base64,...`` URI.
+
+    About ten times faster to encode and four times smaller than PNG for these
+    smooth heatmaps; full-resolution colour (4:4:4) keeps thin lines crisp.
+    """
+    buffer = io.BytesIO()
+    Image.fromarray(rgb, mode="RGB").save(buffer, format="JPEG", quality=quality, subsampling=0)
+    return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def png_data_uri(rgb: np.ndarray, compress_level: int = 1) -> str:
+    """Encode an (h, w, 3) uint8 image as a ``data:image/png;base64,...`` URI."""
+    buffer = io.BytesIO()
+    Image.fromarray(rgb, mode="RGB").save(buffer, format="PNG", compress_level=compress_level)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+# -- pool / model panels: N side by side in one figure -------------------------------------------
+
+@dataclass(frozen=True)
+class Panel:
+    """What one panel shows.
+
+    Attributes
+    ----------
+    title : str
+        Shown above the panel.
+    image : str
+        Background as a data URI (:func:`png_data_uri` of :func:`panel_image`).
+    X_labeled : numpy.ndarray of shape (n, 2)
+        Labeled points, coloured by class.
+    y_labeled : numpy.ndarray of int, shape (n,)
+        Their classes.
+    X_new : numpy.ndarray of shape (k, 2), optional
+        Newest queries, ringed.
+    pick_order : bool
+        Number the newest queries 1..k (for greedy batch selectors).
+    X_marked : numpy.ndarray of shape (m, 2), optional
+        Extra points to outline (for example outliers or a hidden cluster).
+    subtitle : str
+        A second line under the title (small).
+    """
+
+    title: str
+    image: str
+    X_labeled: np.ndarray
+    y_labeled: np.ndarray
+    X_new: Optional[np.ndarray] = None
+    pick_order: bool = False
+    X_marked: Optional[np.ndarray] = None
+    subtitle: str = ""
+
+
+def _figure(data: list, layout: dict) -> go.Figure:
+    """A Figure from plain dicts without plotly's per-property validation (3-4x faster).
+
+    The builders only emit properties that validate; tests/test_ui_figures.py
+    rebuilds every figure with validation on to prove it.
+    """
+    return go.Figure(dict(data=data, layout=layout), _validate=False)
+
+
+def _rounded(values, digits: int = 3) -> list:
+    return np.round(np.asarray(values, dtype=float), digits).tolist()
+
+
+def pool_panels(panels: Sequence[Panel], bounds: Sequence[float], *, height: int = 430,
+                colours: Sequence[str] = CLASS_COLOURS, revision: int = 0,
+                gap: float = 0.04, curves: Optional[Mapping[str, tuple]] = None,
+                current: Optional[float] = None, x_range=None, curve_height: int = 230,
+                curve_colours: Sequence[str] = LEARNER_COLOURS) -> go.Figure:
+    """Draw N pool/model panels side by side in ONE figure, with the same axes.
+
+    Each panel is its own pair of axes (``x``/``y``, ``x2``/``y2``, ...) over
+    the same ``bounds``; its background is the panel's image, under plotly
+    markers for the labeled points (coloured by class, white outline) and
+    rings around the newest queries.
+
+    Parameters
+    ----------
+    panels : sequence of Panel
+    bounds : (x_min, x_max, y_min, y_max)
+    height : int, default=430
+        Figure height in pixels (the width follows the page).
+    colours : sequence of str
+        Class colours.
+    revision : int, default=0
+        Written to ``layout.datarevision``.
+    gap : float, default=0.04
+        Horizontal space between panels, as a fraction of the width.
+    curves : mapping of name to (labels, accuracy), optional
+        Learning curves to draw under the panels, in the same figure (one
+        chart to draw in the browser instead of two: it is the slow part).
+    current : float, optional
+        Label count to mark on the curves (the current round).
+    x_range : (low, high), optional
+        Fixed label range of the curves.
+    curve_height : int, default=230
+        Pixels for the curves, added to ``height``.
+    curve_colours : sequence of str
+        One colour per curve.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
+    x_min, x_max, y_min, y_max = (float(b) for b in bounds)
+    n = max(1, len(panels))
+    width = (1.0 - gap * (n - 1)) / n
+    data, images, annotations = [], [], []
+    layout = dict(
+        template="none", height=height, margin=dict(l=8, r=8, t=46, b=8, autoexpand=False),
+        showlegend=False, hovermode=False, dragmode=False, datarevision=revision,
+        paper_bgcolor="white", plot_bgcolor="white", font=_FONT,
+    )
+    for i, panel in enumerate(panels):
+        suffix = "" if i == 0 else str(i + 1)
+        x0 = i * (width + gap)
+        axis = dict(showgrid=False, zeroline=False, showticklabels=False, ticks="", automargin=False,
+                    fixedrange=True, showline=True, linecolor="#C8CCD2", mirror=True)
+        layout[f"xaxis{suffix}"] = dict(axis, range=[x_min, x_max], domain=[x0, x0 + width],
+                                        anchor=f"y{suffix}")
+        layout[f"yaxis{suffix}"] = dict(axis, range=[y_min, y_max], domain=[0.0, 1.0], anchor=f"x{suffix}")
+        xref, yref = f"x{suffix}", f"y{suffix}"
+        images.append(dict(source=panel.image, xref=xref, yref=yref, x=x_min, y=y_max,
+                           sizex=x_max - x_min, sizey=y_max - y_min, sizing="stretch", layer="below"))
+        title = f"<b>{panel.title}</b>" + (f"<br><span style='font-size:12px'>{panel.subtitle}</span>"
+                                           if panel.subtitle else "")
+        annotations.append(dict(text=title, x=x0 + width / 2, y=1.0, xref="paper", yref="paper",
+                                xanchor="center", yanchor="bottom", showarrow=False, yshift=4))
+        X_lab = np.asarray(panel.X_labeled, dtype=float).reshape(-1, 2)
+        y_lab = np.asarray(panel.y_labeled, dtype=int).ravel()
+        if panel.X_marked is not None and len(panel.X_marked):
+            marked = np.asarray(panel.X_marked, dtype=float).reshape(-1, 2)
+            data.append(dict(type="scatter", mode="markers", x=_rounded(marked[:, 0]),
+                             y=_rounded(marked[:, 1]), xaxis=xref, yaxis=yref, hoverinfo="skip",
+                             showlegend=False,
+                             marker=dict(size=9, symbol="square-open", color="#000000", line=dict(width=1))))
+        data.append(dict(type="scatter", mode="markers", x=_rounded(X_lab[:, 0]), y=_rounded(X_lab[:, 1]),
+                         xaxis=xref, yaxis=yref, hoverinfo="skip", showlegend=False,
+                         marker=dict(size=10, color=[colours[c % len(colours)] for c in y_lab],
+                                     line=dict(width=1, color="white"))))
+        if panel.X_new is not None and len(panel.X_new):
+            new = np.asarray(panel.X_new, dtype=float).reshape(-1, 2)
+            ring = dict(type="scatter", mode="markers", x=_rounded(new[:, 0]), y=_rounded(new[:, 1]),
+                        xaxis=xref, yaxis=yref, hoverinfo="skip", showlegend=False,
+                        marker=dict(size=18, symbol="circle-open", color="#000000", line=dict(width=2.5)))
+            if panel.pick_order:
+                ring.update(mode="markers+text", text=[str(j + 1) for j in range(len(new))],
+                            textposition="top right", textfont=dict(size=11, color="#000000"))
+            data.append(ring)
+    if curves:
+        total = height + curve_height
+        panel_bottom = (curve_height + 24) / total
+        for i in range(n):
+            suffix = "" if i == 0 else str(i + 1)
+            layout[f"yaxis{suffix}"]["domain"] = [panel_bottom, 1.0]
+        curve_axis = n + 1
+        curve_layout = _curve_layout(curve_height, "labels used", "test accuracy")
+        layout[f"xaxis{curve_axis}"] = dict(curve_layout["xaxis"], anchor=f"y{curve_axis}", domain=[0.0, 1.0],
+                                            **({"range": list(x_range)} if x_range is not None else {}))
+        layout[f"yaxis{curve_axis}"] = dict(curve_layout["yaxis"], anchor=f"x{curve_axis}",
+                                            domain=[0.0, (curve_height - 44) / total])
+        layout["margin"] = dict(layout["margin"], l=56, b=44)
+        layout.update(height=total, showlegend=True, legend=dict(
+            curve_layout["legend"], y=0.0, yanchor="bottom", x=0.0, xanchor="left"))
+        for j, (name, (labels, accuracy)) in enumerate(curves.items()):
+            data.append(dict(type="scatter", mode="lines+markers" if len(labels) < 40 else "lines", name=name,
+                             x=np.asarray(labels).tolist(), y=_rounded(accuracy, 4),
+                             xaxis=f"x{curve_axis}", yaxis=f"y{curve_axis}", hoverinfo="skip",
+                             line=dict(color=curve_colours[j % len(curve_colours)], width=2.5),
+                             marker=dict(size=5)))
+        if current is not None:
+            layout["shapes"] = [dict(type="line", xref=f"x{curve_axis}", yref=f"y{curve_axis} domain",
+                                     x0=current, x1=current, y0=0, y1=1,
+                                     line=dict(color="#8A9099", width=1.5, dash="dot"))]
+    layout.update(images=images, annotations=annotations)
+    return _figure(data, layout)
+
+
+# -- learning curves ---------------------------------------------------------------------------
+
+def _curve_layout(height: int, x_title: str, y_title: str, y_range=None, revision: int = 0) -> dict:
+    axis = dict(automargin=False, showgrid=True, gridcolor="#E6E8EB", zeroline=False, linecolor="#8A9099",
+                showline=True, ticks="outside", tickcolor="#8A9099", fixedrange=True)
+    return dict(
+        template="none", height=height, margin=dict(l=56, r=12, t=12, b=44, autoexpand=False),
+        hovermode="x", dragmode=False, datarevision=revision, paper_bgcolor="white", plot_bgcolor="white",
+        font=_FONT, legend=dict(orientation="h", x=0.0, y=0.02, xanchor="left", yanchor="bottom",
+                                bgcolor="rgba(255,255,255,0.8)"),
+        xaxis=dict(axis, title=dict(text=x_title, standoff=6)),
+        yaxis=dict(axis, title=dict(text=y_title, standoff=6), tickformat=".0%",
+                   **({"range": list(y_range)} if y_range is not None else {})),
+    )
+
+
+def learning_curves(curves: Mapping[str, tuple], *, current: Optional[float] = None,
+                    target: Optional[float] = None, colours: Sequence[str] = LEARNER_COLOURS,
+                    height: int = 300, y_range=None, x_range=None, revision: int = 0) -> go.Figure:
+    """Test accuracy against labels, one line per learner.
+
+    Parameters
+    ----------
+    curves : mapping of name to (labels, accuracy)
+        Each a pair of 1-D arrays of the same length.
+    current : float, optional
+        Label count to mark with a vertical dotted line (the current round).
+    target : float, optional
+        Accuracy to mark with a horizontal dashed line.
+    colours : sequence of str
+        One colour per learner, in order.
+    height : int, default=300
+    y_range : (low, high), optional
+        Fixed accuracy range (a fraction); automatic when None.
+    x_range : (low, high), optional
+        Fixed label range (so the axis does not jump as the race goes on).
+    revision : int, default=0
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
+    data = []
+    for i, (name, (labels, accuracy)) in enumerate(curves.items()):
+        data.append(dict(type="scatter", mode="lines+markers" if len(labels) < 40 else "lines", name=name,
+                         x=np.asarray(labels).tolist(), y=_rounded(accuracy, 4),
+                         line=dict(color=colours[i % len(colours)], width=2.5), marker=dict(size=5),
+                         hovertemplate="%{y:.1%}"))
+    layout = _curve_layout(height, "labels used", "test accuracy", y_range, revision)
+    if x_range is not None:
+        layout["xaxis"]["range"] = list(x_range)
+    shapes = []
+    if current is not None:
+        shapes.append(dict(type="line", xref="x", yref="paper", x0=current, x1=current, y0=0, y1=1,
+                           line=dict(color="#8A9099", width=1.5, dash="dot")))
+    if target is not None:
+        shapes.append(dict(type="line", xref="paper", yref="y", x0=0, x1=1, y0=target, y1=target,
+                           line=dict(color="#1F2328", width=1, dash="dash")))
+    layout["shapes"] = shapes
+    return _figure(data, layout)
+
+
+def curves_with_band(labels, bands: Mapping[str, tuple], *, target: Optional[float] = None,
+                     colours: Sequence[str] = LEARNER_COLOURS, height: int = 320, y_range=None,
+                     y_title: str = "test accuracy") -> go.Figure:
+    """Mean curve with a shaded 95% band per learner (over seeds).
+
+    Parameters
+    ----------
+    labels : array-like of shape (n,)
+        Label counts (the x axis).
+    bands : mapping of name to (mean, low, high)
+        Arrays of shape (n,) each; NaN in low/high leaves a gap in the band.
+    target : float, optional
+        Accuracy to mark with a horizontal dashed line.
+    colours : sequence of str
+    height : int, default=320
+    y_range : (low, high), optional
+    y_title : str, default='test accuracy'
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
+    x = np.asarray(labels).tolist()
+    data = []
+    for i, (name, (mean, low, high)) in enumerate(bands.items()):
+        colour = colours[i % len(colours)]
+        r, g, b = hex_to_rgb(colour)
+        low = np.where(np.isfinite(low), low, mean)
+        high = np.where(np.isfinite(high), high, mean)
+        data.append(dict(type="scatter", mode="lines", x=x + x[::-1],
+                         y=_rounded(np.concatenate([high, low[::-1]]), 4), fill="toself",
+                         fillcolor=f"rgba({r},{g},{b},0.18)", line=dict(width=0), hoverinfo="skip",
+                         showlegend=False, name=f"{name} 95% band"))
+        data.append(dict(type="scatter", mode="lines", name=name, x=x, y=_rounded(mean, 4),
+                         line=dict(color=colour, width=2.5), hovertemplate="%{y:.1%}"))
+    layout = _curve_layout(height, "labels used", y_title, y_range)
+    if target is not None:
+        layout["shapes"] = [dict(type="line", xref="paper", yref="y", x0=0, x1=1, y0=target, y1=target,
+                                 line=dict(color="#1F2328", width=1, dash="dash"))]
+    return _figure(data, layout)
