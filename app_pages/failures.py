@@ -88,28 +88,30 @@ STORIES = {
         "the data before active learning begins. Both learners then use the same strategy."),
 }
 
-# How each figure is shown: (scale, digits, unit, plain name).
+# How each figure is shown: (scale, digits, unit, plain name, short column head).
 FORMATS = {
-    "hidden_never_labeled": (100, 0, "%", "runs that never label the hidden cluster"),
-    "outlier_query_share": (100, 0, "%", "queries that hit an outlier"),
-    "mean_accuracy_first_20": (100, 1, "%", "mean accuracy over the first 20 queries"),
-    "ece": (1, 3, "", "calibration error (ECE) of the probabilities the strategy uses"),
-    "ece_raw": (1, 3, "", "calibration error (ECE) of the model before scaling"),
-    "accuracy": (100, 1, "%", "test accuracy after the last query"),
+    "hidden_never_labeled": (100, 0, "%", "runs that never label the hidden cluster", "never found the cluster"),
+    "outlier_query_share": (100, 0, "%", "queries that hit an outlier", "queries on outliers"),
+    "mean_accuracy_first_20": (100, 1, "%", "mean accuracy over the first 20 queries",
+                               "accuracy, first 20 queries"),
+    "ece": (1, 3, "", "calibration error (ECE) of the probabilities the strategy uses", "ECE used"),
+    "ece_raw": (1, 3, "", "calibration error (ECE) of the model before scaling", "ECE unscaled"),
+    "accuracy": (100, 1, "%", "test accuracy after the last query", "final accuracy"),
 }
+CONDITION_NAMES = {"off": "Fix off", "on": "Fix on", "random": "Random sampling"}
 
 
 def _tab_label(name: str) -> str:
     return FAILURES[name].label
 
 
-def _tab_changed() -> None:
+def _sync_tab() -> None:
+    """Make the URL's failure follow the open tab (and its round), however the tab was chosen."""
     label = st.session_state.get(f"{PAGE}.tabs")
     for name in ORDER:
-        if _tab_label(name) == label:
-            state.set_values(PAGE, {"tab": name})
+        if _tab_label(name) == label and st.session_state.get(state.key(PAGE, "tab")) != name:
             races = st.session_state.get(f"{PAGE}.{name}.races")
-            state.set_values(PAGE, {"n": _rounds(races) if races else 0})
+            state.set_values(PAGE, {"tab": name, "n": _rounds(races) if races else 0})
 
 
 def _rounds(races: dict) -> int:
@@ -160,8 +162,10 @@ with st.sidebar:
 
 v = state.values(PAGE, PARAMS)
 state.show_notes(notes)
-tabs = st.tabs([_tab_label(name) for name in ORDER], key=f"{PAGE}.tabs", default=_tab_label(v["tab"]),
-               on_change=_tab_changed)
+if f"{PAGE}.tabs" not in session:  # first visit, or back from another page (Streamlit forgot the tab)
+    session[f"{PAGE}.tabs"] = _tab_label(v["tab"])
+tabs = st.tabs([_tab_label(name) for name in ORDER], key=f"{PAGE}.tabs", on_change="rerun")
+_sync_tab()
 
 
 # -- the live pair: fix off and fix on, stepped together ---------------------------------------------
@@ -419,13 +423,19 @@ def _upper(text: str) -> str:
 
 
 def _fmt(metric: str, value) -> str:
-    scale, digits, unit, _ = FORMATS[metric]
-    return value.format(digits, scale, unit)
+    """'80% (24–100)': the mean with its interval, the unit once."""
+    scale, digits, unit = FORMATS[metric][:3]
+    if np.isnan(value.mean):
+        return "n/a"
+    text = f"{value.mean * scale:.{digits}f}{unit}"
+    if not np.isnan(value.low):
+        text += f" ({value.low * scale:.{digits}f}–{value.high * scale:.{digits}f})"
+    return text
 
 
 def _points(metric: str, difference) -> str:
     """A difference with its interval, signed: '-15 points (-32 to +2)'."""
-    scale, digits, unit, _ = FORMATS[metric]
+    scale, digits, unit = FORMATS[metric][:3]
     word = " points" if unit == "%" else ""
     return (f"{difference.mean * scale:+.{digits}f}{word} ({difference.low * scale:+.{digits}f} to "
             f"{difference.high * scale:+.{digits}f})")
@@ -434,10 +444,9 @@ def _points(metric: str, difference) -> str:
 def measured_effect(name: str, mode: FailureMode, v: dict) -> None:
     n_seeds = int(v["seeds"])
     fix = _fix_text(name, v)
-    st.subheader(f"Over {n_seeds} seeds")
-    st.caption(f"The same scenario on {n_seeds} draws of the data and starting labels, run to the end "
-               f"({mode.n_queries} queries): fix off and fix on get the same draws. Mean and 95% interval; "
-               "random sampling (same model) for reference.")
+    st.markdown(f"#### Measured over {n_seeds} seeds")
+    st.caption(f"{n_seeds} draws of the data and starting labels, each run to the end ({mode.n_queries} "
+               "queries); fix off and fix on get the same draws. Mean (95% interval).")
     slot = st.empty()
     started = time.perf_counter()
     runs = {}
@@ -450,10 +459,11 @@ def measured_effect(name: str, mode: FailureMode, v: dict) -> None:
     slot.empty()
     elapsed = time.perf_counter() - started
 
-    rows = ["| | fix off | fix on | random |", "|---|---|---|---|"]
-    for metric in runs["off"]:
-        cells = [_fmt(metric, lab.summarise(runs[c][metric])) for c in conditions]
-        rows.append(f"| {_upper(FORMATS[metric][3])} | " + " | ".join(cells) + " |")
+    metrics = list(runs["off"])
+    rows = ["| | " + " | ".join(FORMATS[m][4] for m in metrics) + " |", "|---" * (len(metrics) + 1) + "|"]
+    for condition in conditions:
+        rows.append(f"| {CONDITION_NAMES[condition]} | "
+                    + " | ".join(_fmt(m, lab.summarise(runs[condition][m])) for m in metrics) + " |")
     st.markdown("\n".join(rows))
 
     main = {"miscalibration": "ece", "sampling_bias": "hidden_never_labeled",
@@ -466,17 +476,16 @@ def measured_effect(name: str, mode: FailureMode, v: dict) -> None:
                 "off.", icon=":material/balance:")
     elif result.verdict == "helps":
         st.success(f"**{_upper(fix)} helps here.** {_upper(what)}: {_fmt(main, result.off)} with the fix "
-                   f"off, {_fmt(main, result.on)} with it on; the paired change is {_points(main, result.difference)}, "
-                   "an interval that excludes zero.", icon=":material/check_circle:")
+                   f"off, {_fmt(main, result.on)} with it on: a change of {_points(main, result.difference)}.",
+                   icon=":material/check_circle:")
     elif result.verdict == "hurts":
-        st.error(f"**{_upper(fix)} makes it worse here.** {_upper(what)}: {_fmt(main, result.off)} with the "
-                 f"fix off, {_fmt(main, result.on)} with it on; the paired change is "
-                 f"{_points(main, result.difference)}.", icon=":material/error:")
+        st.warning(f"**{_upper(fix)} makes it worse here.** {_upper(what)}: {_fmt(main, result.off)} with the "
+                   f"fix off, {_fmt(main, result.on)} with it on; the paired change is "
+                   f"{_points(main, result.difference)}.", icon=":material/trending_down:")
     else:
         st.warning(f"**No clear effect over {n_seeds} seeds.** {_upper(what)}: {_fmt(main, result.off)} with the "
-                   f"fix off, {_fmt(main, result.on)} with {fix}; the paired change, "
-                   f"{_points(main, result.difference)}, could be zero. On this setting the fix does not "
-                   "clearly help.", icon=":material/balance:")
+                   f"fix off, {_fmt(main, result.on)} with it on; the change, {_points(main, result.difference)}, "
+                   "could be zero: on this setting the fix does not clearly help.", icon=":material/balance:")
     if cost.verdict == "hurts":
         st.warning(f"**It costs accuracy:** the final test accuracy changes by {_points('accuracy', cost.difference)}.",
                    icon=":material/trending_down:")
@@ -484,14 +493,16 @@ def measured_effect(name: str, mode: FailureMode, v: dict) -> None:
         st.markdown(f"Final test accuracy rises too: {_points('accuracy', cost.difference)}.")
     elif cost.verdict == "no clear effect":
         st.markdown(f"Final test accuracy: no clear change, {_points('accuracy', cost.difference)}.")
-    reference = lab.summarise(runs["random"][main])
-    st.caption(f"Random sampling with the same model: {what} {_fmt(main, reference)}. "
-               + (f"Computed in {elapsed:.0f} s and cached: these settings come back instantly." if elapsed > 0.5
-                  else "Cached for these settings."))
-    st.caption(f"From a script: `python bench/bench_failures.py --failure {name}"
-               + (f" --fix-value {v[FIXES[name]['slider']]:g}" if FIXES[name]["slider"] else "")
-               + (f" --seed-size {mode.seed_size}" if name == "cold_start" else "")
-               + f" --seeds {n_seeds}`")
+    with st.expander("What the columns mean, and the script"):
+        st.markdown("\n".join(f"- **{FORMATS[m][4].capitalize()}**: {FORMATS[m][3]}." for m in metrics)
+                    + "\n- **Random sampling**: the same model fed random points, for reference: is the "
+                      "failure worse than not choosing at all?")
+        st.code(f"python bench/bench_failures.py --failure {name}"
+                + (f" --fix-value {v[FIXES[name]['slider']]:g}" if FIXES[name]["slider"] else "")
+                + (f" --seed-size {mode.seed_size}" if name == "cold_start" else "")
+                + f" --seeds {n_seeds}", language="bash")
+    if elapsed > 0.5:
+        st.caption(f"Computed in {elapsed:.0f} s and cached: these settings come back instantly.")
 
 
 # -- one tab ---------------------------------------------------------------------------------------------
@@ -500,33 +511,37 @@ def failure_tab(name: str) -> None:
     mode = _mode(name, v)
     fix = FIXES[name]
     info = DATASETS[mode.dataset]
-    st.markdown(STORIES[name])
-    st.caption(f"Data: {info.label.lower()}, {N_POOL:,} pool points. Model: {MODELS[mode.model].label}. "
-               f"Strategy: {STRATEGIES[mode.strategy].label}. Starting labels: {mode.seed_size} "
-               f"({'a few per class' if mode.seed_method == 'per_class' else 'at random'}"
-               f"{', or clustered with the fix on' if name == 'cold_start' else ''}), then {mode.n_queries} "
-               "queries.")
-    row = st.columns([1, 2], vertical_alignment="center")
-    fix_on = row[0].toggle(f"{fix['toggle']} on the right", key=state.key(PAGE, fix["switch"]),
+    story, evidence = st.columns([3, 2], gap="large")
+    with story:
+        st.markdown(STORIES[name])
+        st.caption(f"Data: {info.label.lower()}, {N_POOL:,} pool points. Model: {MODELS[mode.model].label}. "
+                   f"Strategy: {STRATEGIES[mode.strategy].label}. Starting labels: {mode.seed_size} "
+                   f"({'a few per class' if mode.seed_method == 'per_class' else 'at random'}"
+                   f"{', or clustered with the fix on' if name == 'cold_start' else ''}), then {mode.n_queries} "
+                   "queries.")
+        fix_on = st.toggle(f"{fix['toggle']} on the right-hand learner", key=state.key(PAGE, fix["switch"]),
                            help="Switch the fix on the right-hand learner. Its run is replayed from the same "
                                 "starting labels to the same round.")
-    with row[1]:
-        if name == "sampling_bias":
-            st.slider("Epsilon", 0.0, 0.5, step=0.05, key=state.key(PAGE, "eps"), format="%.2f",
-                      help="The chance that a query is a random point instead of the most uncertain one.")
-            st.caption("Chance per query of a random point. 0 = pure uncertainty sampling.")
-        elif name == "outlier_attraction":
-            st.slider("Beta", 0.0, 3.0, step=0.25, key=state.key(PAGE, "beta"), format="%.2f",
-                      help="How strongly crowded regions are preferred: scores are multiplied by density to "
-                           "this power.")
-            st.caption("Weight of density: 0 = none, higher = isolated points count for less.")
-        elif name == "cold_start":
-            st.slider("Starting labels", 3, 20, key=state.key(PAGE, "init"),
-                      help="Labels each learner gets before it starts asking: at random on the left, "
-                           "clustered on the right.")
-            st.caption("The same number for both: random on the left, one per k-means cluster on the right.")
-        else:
-            st.caption("Temperature scaling has no knob: T is fitted on the labeled points after each query.")
+        row = st.columns([1, 1])
+        with row[0]:
+            if name == "sampling_bias":
+                st.slider("Epsilon", 0.0, 0.5, step=0.05, key=state.key(PAGE, "eps"), format="%.2f",
+                          help="The chance that a query is a random point instead of the most uncertain one.")
+                st.caption("Chance per query of a random point. 0 = pure uncertainty sampling.")
+            elif name == "outlier_attraction":
+                st.slider("Beta", 0.0, 3.0, step=0.25, key=state.key(PAGE, "beta"), format="%.2f",
+                          help="How strongly crowded regions are preferred: scores are multiplied by density "
+                               "to this power.")
+                st.caption("Weight of density: 0 = none, higher = isolated points count for less.")
+            elif name == "cold_start":
+                st.slider("Starting labels", 3, 20, key=state.key(PAGE, "init"),
+                          help="Labels each learner gets before it starts asking: at random on the left, "
+                               "clustered on the right.")
+                st.caption("The same number for both: random on the left, one per k-means cluster on the "
+                           "right.")
+            else:
+                st.caption("Temperature scaling has no knob: T is fitted on the labeled points (held-out "
+                           "folds) after each query.")
     mode = _mode(name, state.values(PAGE, PARAMS))
     vv = state.values(PAGE, PARAMS)
     key = (name, mode, bool(fix_on), int(vv["seed"]))
@@ -544,10 +559,8 @@ def failure_tab(name: str) -> None:
     except ValueError as error:  # settings the engine refuses: say so, keep the page alive
         st.error(f"These settings do not work together: {error}", icon=":material/error:")
         return
-    left, right = st.columns([3, 2], gap="large")
-    with left:
-        live_pair(name, mode, bool(fix_on))
-    with right:
+    live_pair(name, mode, bool(fix_on))          # full width, under the story
+    with evidence:                                # filled last: the live run is usable meanwhile
         measured_effect(name, mode, vv)
 
 
