@@ -11,7 +11,11 @@ slider re-runs only the fix-on learner.
 
 from __future__ import annotations
 
+import threading
 import time
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from typing import Optional
 
 import numpy as np
 import streamlit as st
@@ -398,24 +402,68 @@ def cached_condition(mode: FailureMode, condition: str, n_seeds: int, _result=No
     """One condition's figures over seeds 0..n_seeds-1, cached per (failure with its fix, condition).
 
     As on the Arena: without ``_result`` it returns the cached value or raises
-    ``_NotCached``; with it, it stores it (the work runs outside, so it can
-    draw a progress bar).
+    ``_NotCached``; with it, it stores it. The work itself runs in
+    :func:`_workshop`'s background worker.
     """
     if _result is None:
         raise _NotCached
     return _result
 
 
-def measured(mode: FailureMode, condition: str, n_seeds: int, progress) -> dict:
-    # The fix-off and random learners do not depend on the fix's setting: cache them under the default.
-    key_mode = mode if condition == "on" else FAILURES[mode.name] if mode.name != "cold_start" else mode
+@dataclass
+class _Job:
+    """A measurement running in the background: its progress (0 to 1) and its future."""
+
+    progress: float = 0.0
+    future: Optional[Future] = None
+    started: float = field(default_factory=time.perf_counter)
+
+
+@st.cache_resource
+def _workshop() -> dict:
+    """One worker thread for the whole server, and the measurements it is running (by config).
+
+    A 20-seed measurement takes from half a minute to a few minutes. Run in
+    the script, it would block every click on the page until it ends (a
+    fragment cannot rerun while the full script runs), so it runs here and
+    the page polls it; sessions that ask for the same configuration share one job.
+    """
+    return {"executor": ThreadPoolExecutor(max_workers=1, thread_name_prefix="failure-lab"), "jobs": {},
+            "lock": threading.Lock()}
+
+
+def _job_key(mode: FailureMode, condition: str, n_seeds: int) -> tuple:
+    # The fix-off and random learners do not depend on the fix's setting (only the cold start's
+    # seed-set size changes them), so they are measured once under the failure's defaults.
+    if condition != "on" and mode.name != "cold_start":
+        mode = FAILURES[mode.name]
+    return mode, condition, int(n_seeds)
+
+
+def _result_or_job(key: tuple):
+    """(result, None) when the measurement is cached, else (None, its running job)."""
     try:
-        return cached_condition(key_mode, condition, n_seeds)
+        return cached_condition(*key), None
     except _NotCached:
         pass
-    result = lab.measure_condition(key_mode, condition, range(n_seeds), n_pool=N_POOL, n_test=N_TEST,
-                                   progress=progress)
-    return cached_condition(key_mode, condition, n_seeds, _result=result)
+    shop = _workshop()
+    with shop["lock"]:
+        job = shop["jobs"].get(key)
+        if job is None:
+            mode, condition, n_seeds = key
+            job = _Job()
+
+            def progress(fraction: float, job=job) -> None:
+                job.progress = fraction
+
+            job.future = shop["executor"].submit(lab.measure_condition, mode, condition, range(n_seeds),
+                                                 n_pool=N_POOL, n_test=N_TEST, progress=progress)
+            shop["jobs"][key] = job
+    if job.future.done():
+        with shop["lock"]:
+            shop["jobs"].pop(key, None)
+        return cached_condition(*key, _result=job.future.result()), None  # re-raises a failed run's error
+    return None, job
 
 
 def _upper(text: str) -> str:
@@ -441,24 +489,62 @@ def _points(metric: str, difference) -> str:
             f"{difference.high * scale:+.{digits}f})")
 
 
-def measured_effect(name: str, mode: FailureMode, v: dict) -> None:
+POLL = 1.0  # seconds between looks at a running measurement
+
+
+def _cached(mode: FailureMode, n_seeds: int) -> bool:
+    """True when all three conditions' measurements are in the cache."""
+    for condition in ("off", "on", "random"):
+        try:
+            cached_condition(*_job_key(mode, condition, n_seeds))
+        except _NotCached:
+            return False
+    return True
+
+
+def evidence_view(name: str, mode: FailureMode, v: dict) -> None:
+    """The measured effect; while it is running, a fragment that looks at it every second."""
+    polling = not _cached(mode, int(v["seeds"]))
+
+    @st.fragment(run_every=POLL if polling else None)
+    def view() -> None:
+        pending = measured_effect(name, mode, v, first=not session.get(f"{PAGE}.{name}.polled"))
+        session[f"{PAGE}.{name}.polled"] = pending
+        if polling and not pending:
+            st.rerun()  # done: a full run stops the timer (only a full run can set it)
+
+    view()
+
+
+def measured_effect(name: str, mode: FailureMode, v: dict, first: bool = True) -> bool:
+    """Draw the measured effect; returns True while it is still running."""
     n_seeds = int(v["seeds"])
     fix = _fix_text(name, v)
     st.markdown(f"#### Measured over {n_seeds} seeds")
     st.caption(f"{n_seeds} draws of the data and starting labels, each run to the end ({mode.n_queries} "
                "queries); fix off and fix on get the same draws. Mean (95% interval).")
-    slot = st.empty()
-    started = time.perf_counter()
-    runs = {}
     conditions = ("off", "on", "random")
-    for i, condition in enumerate(conditions):
-        def progress(fraction: float, i=i) -> None:
-            slot.progress((i + fraction) / len(conditions), text=f"Running {n_seeds} seeds "
-                          f"({'fix off' if condition == 'off' else 'fix on' if condition == 'on' else 'random'})...")
-        runs[condition] = measured(mode, condition, n_seeds, progress)
-    slot.empty()
-    elapsed = time.perf_counter() - started
-
+    keys = {condition: _job_key(mode, condition, n_seeds) for condition in conditions}
+    pending = {}
+    runs = {}
+    for condition, key in keys.items():
+        runs[condition], job = _result_or_job(key)
+        if job is not None:
+            pending[condition] = job
+    if pending and first:  # a short wait: quick measurements are done before the first poll
+        wait([job.future for job in pending.values()], timeout=0.3)
+        for condition in list(pending):
+            runs[condition], job = _result_or_job(keys[condition])
+            if job is None:
+                pending.pop(condition)
+    if pending:
+        done = sum(1.0 if c not in pending else pending[c].progress for c in conditions) / len(conditions)
+        elapsed = time.perf_counter() - min(job.started for job in pending.values())
+        st.progress(done, text=f"Running {n_seeds} seeds ({', '.join(CONDITION_NAMES[c].lower() for c in pending)})"
+                               f"... {done:.0%}, {elapsed:.0f} s")
+        st.caption("This runs in the background: step the learners meanwhile. The result is kept, so these "
+                   "settings come back instantly.")
+        return True
     metrics = list(runs["off"])
     rows = ["| | " + " | ".join(FORMATS[m][4] for m in metrics) + " |", "|---" * (len(metrics) + 1) + "|"]
     for condition in conditions:
@@ -501,8 +587,7 @@ def measured_effect(name: str, mode: FailureMode, v: dict) -> None:
                 + (f" --fix-value {v[FIXES[name]['slider']]:g}" if FIXES[name]["slider"] else "")
                 + (f" --seed-size {mode.seed_size}" if name == "cold_start" else "")
                 + f" --seeds {n_seeds}", language="bash")
-    if elapsed > 0.5:
-        st.caption(f"Computed in {elapsed:.0f} s and cached: these settings come back instantly.")
+    return False
 
 
 # -- one tab ---------------------------------------------------------------------------------------------
@@ -561,7 +646,7 @@ def failure_tab(name: str) -> None:
         return
     live_pair(name, mode, bool(fix_on))          # full width, under the story
     with evidence:                                # filled last: the live run is usable meanwhile
-        measured_effect(name, mode, vv)
+        evidence_view(name, mode, vv)
 
 
 for tab, name in zip(tabs, ORDER):

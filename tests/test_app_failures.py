@@ -12,6 +12,7 @@ made up.
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -50,10 +51,12 @@ def fake_measure(mode, condition, seeds, *, n_pool=1000, n_test=500, progress=No
 @pytest.fixture
 def fake(monkeypatch):
     st.cache_data.clear()
+    st.cache_resource.clear()  # measurements still running in the page's worker
     CALLS.clear()
     monkeypatch.setattr(lab, "measure_condition", fake_measure)
     yield CALLS
     st.cache_data.clear()
+    st.cache_resource.clear()
 
 
 def open_page(timeout: float = 120, **query) -> AppTest:
@@ -225,7 +228,14 @@ def test_malformed_url_values_are_clamped_with_a_note(fake):
 def test_real_measurement_over_seeds():
     """No stand-in: the cold start over 3 seeds, where the clustered seed clearly helps."""
     st.cache_data.clear()
+    st.cache_resource.clear()
     at = ok(open_page(tab="cold_start", seeds=3, timeout=300))
+    deadline = time.monotonic() + 240
+    while "| Fix off |" not in text(at):  # it runs in the background; the page looks every second
+        assert "in the background" in text(at) and at.get("progress")
+        assert time.monotonic() < deadline, "the measurement did not finish in 4 minutes"
+        time.sleep(1)
+        at = ok(at.run())
     page = text(at)
     assert "Measured over 3 seeds" in page
     assert any("The clustered seed helps here" in s.value for s in at.success)
