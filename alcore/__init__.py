@@ -7,7 +7,11 @@ numpy, scipy and scikit-learn only; no streamlit, no plotly. Modules:
 - :mod:`alcore.scores`: acquisition functions (utilities, higher = ask first).
 - :mod:`alcore.batch`: batch selectors (top-k, k-center, hybrid, random).
 - :mod:`alcore.registry`: names -> strategies and selectors, with descriptions.
+- :mod:`alcore.fixes`: temperature scaling, calibration error, epsilon-greedy, density, cluster seed.
 - :mod:`alcore.loop`: the active-learning loop, races and multi-seed curves.
+- :mod:`alcore.failures`: four failure modes, their scenarios and fixes, measured over seeds.
+- :mod:`alcore.stream`: stream-based selective sampling.
+- :mod:`alcore.synthesis`: membership-query synthesis.
 - :mod:`alcore.stats`: means, 95% intervals and labels-to-target over seeds.
 """
 

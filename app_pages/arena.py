@@ -173,18 +173,20 @@ def _finished(race: Race) -> bool:
 def _advance(race: Race, steps: int) -> int:
     """Step every learner up to `steps` times within the budget; returns steps taken.
 
-    Before the last step, each learner's acquisition scores on the map grid are
-    kept: they are what chose the point ringed after the step.
+    Before the last step, when the score map is shown, each learner's
+    acquisition scores on the map grid are kept: they are what chose the point
+    ringed after the step.
     """
     taken = 0
     grid = session[f"{PAGE}.grid"]
     for i in range(steps):
         if _finished(race):
             break
-        if i == steps - 1:
+        if i == steps - 1:  # only when the score map is shown: it costs a prediction per panel
             session[f"{PAGE}.pick_scores"] = {
                 name: loop.scores(grid).reshape(GRID, GRID) for name, loop in race.loops.items()
-            }
+                if not loop.strategy.is_random
+            } if session.get(state.key(PAGE, "scores")) else {}
         for loop in race.loops.values():
             k = min(int(v["batch"]), int(v["budget"]) - loop.n_labeled)
             if k > 0 and loop.n_unlabeled:
@@ -291,8 +293,9 @@ def live_race() -> None:
             X_new=None if newest is None else data.X_pool[newest],
         ))
     revision = session.get(f"{PAGE}.revision", 0)
-    figure = figures.pool_panels(panels, data.bounds, revision=revision,
-                                 curves={name: loop.curve for name, loop in loops.items()},
+    curves = {name: loop.curve for name, loop in loops.items()}
+    figure = figures.pool_panels(panels, data.bounds, revision=revision, curves=curves,
+                                 y_range=figures.accuracy_range(*(acc for _, acc in curves.values())),
                                  current=first.n_labeled, x_range=(0, v["budget"] + 1))
     st.plotly_chart(figure, theme=None, config=figures.PLOTLY_CONFIG, key=f"{PAGE}.live.{revision}.{show_scores}")
     if show_scores:
@@ -314,7 +317,7 @@ def live_race() -> None:
                     delta_color="normal" if acc_a != acc_b else "off")
     cards[1].metric(f"{name_b}: accuracy now", f"{acc_b:.1%}", f"{100 * (acc_b - acc_a):+.1f} pts vs A",
                     delta_color="normal" if acc_a != acc_b else "off")
-    cards[2].metric("Labels each", f"{loop_a.n_labeled}", f"of {v['budget']}", delta_color="off")
+    cards[2].metric(f"Labels each (budget {v['budget']})", f"{loop_a.n_labeled}")
     st.caption("Accuracy on the held-out test set, which no learner ever sees. One race is one "
                "roll of the dice: the view below repeats it over many seeds.")
 
@@ -400,7 +403,8 @@ state.write_url(PAGE, PARAMS)
 with warnings.catch_warnings():  # a point where fewer than two seeds remain has no interval: a gap
     warnings.simplefilter("ignore", RuntimeWarning)
     bands = {name: mean_interval(acc) for name, acc in accuracy.items()}
-st.plotly_chart(figures.curves_with_band(labels, bands, target=target, height=300), theme=None,
+y_range = figures.accuracy_range(*(band[1] for band in bands.values()), target)
+st.plotly_chart(figures.curves_with_band(labels, bands, target=target, height=320, y_range=y_range), theme=None,
                 config=figures.PLOTLY_CONFIG, key=f"{PAGE}.bands")
 
 name_a, name_b = names[0], names[1]
@@ -415,9 +419,9 @@ cards = st.columns(3)
 for column, name in zip(cards, (name_a, name_b)):
     reached = int(np.isfinite(needed[name]).sum())
     column.metric(f"{name}: labels to reach {target:.0%}", needed_text[name],
-                  f"reached in {reached} of {n_seeds} seeds", delta_color="off")
+                  f"reached in {reached} of {n_seeds} seeds", delta_color="off", delta_arrow="off")
 cards[2].metric("Labels A saves over B", saving.format(0, 100, "%"),
-                f"over {saving.n} seeds where both reached it", delta_color="off")
+                f"over {saving.n} seeds where both reached it", delta_color="off", delta_arrow="off")
 st.caption("Mean and 95% interval over seeds. The saving is 1 - (A's labels / B's labels), "
            "with a paired bootstrap interval; negative means A needs more.")
 

@@ -47,7 +47,15 @@ async (quietMs) => {
   if (!button) { return {error: 'no Step button'}; }
   const root = document.querySelector('[data-testid="stMain"]') || document.body;
   let last = performance.now();
-  const observer = new MutationObserver(() => { last = performance.now(); });
+  let stale = null, chartIn = null;
+  const observer = new MutationObserver((mutations) => {
+    last = performance.now();
+    for (const m of mutations) {
+      if (stale === null && m.type === 'attributes' && m.attributeName === 'data-stale') { stale = last; }
+      if (chartIn === null && m.type === 'childList' && stale !== null &&
+          Array.from(m.addedNodes).some(n => n.nodeType === 1 && (n.matches('.js-plotly-plot, .stPlotlyChart, [data-testid="stPlotlyChart"]') || n.querySelector && n.querySelector('.js-plotly-plot, [data-testid="stPlotlyChart"]')))) { chartIn = last; }
+    }
+  });
   observer.observe(root, {subtree: true, childList: true, attributes: true, characterData: true});
   const start = performance.now();
   button.click();
@@ -64,7 +72,8 @@ async (quietMs) => {
       }
       if (updated > 0 && now - last > quietMs) {
         observer.disconnect();
-        resolve({updated: updated - start, settled: Math.max(last, updated) - start});
+        resolve({updated: updated - start, settled: Math.max(last, updated) - start,
+                 stale: stale === null ? null : stale - start, chartIn: chartIn === null ? null : chartIn - start});
         return;
       }
       if (now - start > 20000) { observer.disconnect(); resolve({error: 'timeout'}); return; }
@@ -148,7 +157,7 @@ def main() -> None:
         print(f"page ready (20-seed race included) in {time.perf_counter() - started:.1f} s")
         page.wait_for_timeout(1500)
         page.evaluate(MEASURE_JS, 400)  # warm-up click
-        updated, settled = [], []
+        updated, settled, stale, chart_in = [], [], [], []
         for _ in range(args.clicks):
             result = page.evaluate(MEASURE_JS, 400)
             if "error" in result:
@@ -156,10 +165,21 @@ def main() -> None:
                 continue
             updated.append(result["updated"])
             settled.append(result["settled"])
+            if result.get("stale") is not None:
+                stale.append(result["stale"])
+            if result.get("chartIn") is not None:
+                chart_in.append(result["chartIn"])
         print(f"Step click -> updated charts, {len(updated)} clicks at pool {args.pool}: "
               f"median {statistics.median(updated):.0f} ms, min {min(updated):.0f}, max {max(updated):.0f}")
         print(f"Step click -> page settled (last DOM change): median {statistics.median(settled):.0f} ms, "
               f"max {max(settled):.0f}")
+        if stale:
+            print(f"  click -> page marked stale (the server started the rerun): median "
+                  f"{statistics.median(stale):.0f} ms")
+        if chart_in:
+            print(f"  click -> new chart element in the page: median {statistics.median(chart_in):.0f} ms; "
+                  f"so drawing it took about {statistics.median(updated) - statistics.median(chart_in):.0f} ms")
+        print(f"  load average: {' '.join(f'{x:.1f}' for x in __import__('os').getloadavg())}")
         if args.trace:
             browser.start_tracing(page=page, path=str(args.trace), categories=[
                 "devtools.timeline", "v8.execute", "disabled-by-default-devtools.timeline", "blink",

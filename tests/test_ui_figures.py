@@ -151,3 +151,9 @@ def test_learning_curves_and_band():
                                                       "B": (mean, mean, mean)}, target=0.65))
     assert len(band["data"]) == 4 and band["data"][0]["fill"] == "toself"
     assert not any(np.isnan(band["data"][0]["y"]))
+
+
+def test_accuracy_range_is_fixed_and_honest():
+    assert F.accuracy_range(np.array([0.84, 0.87])) == (0.8, 1.0)
+    assert F.accuracy_range(np.array([0.31, np.nan]), 0.9) == (0.2, 1.0)
+    assert F.accuracy_range() == (0.4, 1.0)

@@ -304,7 +304,7 @@ def _rounded(values, digits: int = 3) -> list:
 def pool_panels(panels: Sequence[Panel], bounds: Sequence[float], *, height: int = 430,
                 colours: Sequence[str] = CLASS_COLOURS, revision: int = 0,
                 gap: float = 0.04, curves: Optional[Mapping[str, tuple]] = None,
-                current: Optional[float] = None, x_range=None, curve_height: int = 230,
+                current: Optional[float] = None, x_range=None, y_range=None, curve_height: int = 230,
                 curve_colours: Sequence[str] = LEARNER_COLOURS) -> go.Figure:
     """Draw N pool/model panels side by side in ONE figure, with the same axes.
 
@@ -332,6 +332,8 @@ def pool_panels(panels: Sequence[Panel], bounds: Sequence[float], *, height: int
         Label count to mark on the curves (the current round).
     x_range : (low, high), optional
         Fixed label range of the curves.
+    y_range : (low, high), optional
+        Fixed accuracy range of the curves (see :func:`accuracy_range`).
     curve_height : int, default=230
         Pixels for the curves, added to ``height``.
     curve_colours : sequence of str
@@ -388,7 +390,7 @@ def pool_panels(panels: Sequence[Panel], bounds: Sequence[float], *, height: int
             data.append(ring)
     if curves:
         total = height + curve_height
-        panel_bottom = (curve_height + 24) / total
+        panel_bottom = (curve_height + 40) / total
         for i in range(n):
             suffix = "" if i == 0 else str(i + 1)
             layout[f"yaxis{suffix}"]["domain"] = [panel_bottom, 1.0]
@@ -396,11 +398,12 @@ def pool_panels(panels: Sequence[Panel], bounds: Sequence[float], *, height: int
         curve_layout = _curve_layout(curve_height, "labels used", "test accuracy")
         layout[f"xaxis{curve_axis}"] = dict(curve_layout["xaxis"], anchor=f"y{curve_axis}", domain=[0.0, 1.0],
                                             **({"range": list(x_range)} if x_range is not None else {}))
-        layout[f"yaxis{curve_axis}"] = dict(curve_layout["yaxis"], anchor=f"x{curve_axis}",
-                                            domain=[0.0, (curve_height - 44) / total])
-        layout["margin"] = dict(layout["margin"], l=56, b=44)
+        curve_top = (curve_height - 44) / total
+        layout[f"yaxis{curve_axis}"] = dict(curve_layout["yaxis"], anchor=f"x{curve_axis}", domain=[0.0, curve_top],
+                                            **({"range": list(y_range)} if y_range is not None else {}))
+        layout["margin"] = dict(layout["margin"], l=60, b=44)
         layout.update(height=total, showlegend=True, legend=dict(
-            curve_layout["legend"], y=0.0, yanchor="bottom", x=0.0, xanchor="left"))
+            curve_layout["legend"], y=curve_top, yanchor="bottom", x=0.0, xanchor="left"))
         for j, (name, (labels, accuracy)) in enumerate(curves.items()):
             data.append(dict(type="scatter", mode="lines+markers" if len(labels) < 40 else "lines", name=name,
                              x=np.asarray(labels).tolist(), y=_rounded(accuracy, 4),
@@ -415,16 +418,29 @@ def pool_panels(panels: Sequence[Panel], bounds: Sequence[float], *, height: int
     return _figure(data, layout)
 
 
+def accuracy_range(*arrays, floor: float = 0.0) -> tuple[float, float]:
+    """A fixed, honest accuracy axis: from a round 10% step below the lowest value to 100%.
+
+    Small differences are not blown up into a dramatic zoom, and the axis does
+    not jump at every step.
+    """
+    values = [np.asarray(a, dtype=float).ravel() for a in arrays if a is not None]
+    values = np.concatenate(values) if values else np.array([])
+    values = values[np.isfinite(values)]
+    low = float(values.min()) if values.size else 0.5
+    return max(floor, np.floor((low - 0.02) * 10) / 10), 1.0
+
+
 # -- learning curves ---------------------------------------------------------------------------
 
 def _curve_layout(height: int, x_title: str, y_title: str, y_range=None, revision: int = 0) -> dict:
     axis = dict(automargin=False, showgrid=True, gridcolor="#E6E8EB", zeroline=False, linecolor="#8A9099",
                 showline=True, ticks="outside", tickcolor="#8A9099", fixedrange=True)
     return dict(
-        template="none", height=height, margin=dict(l=56, r=12, t=12, b=44, autoexpand=False),
+        template="none", height=height, margin=dict(l=60, r=12, t=30, b=44, autoexpand=False),
         hovermode="x", dragmode=False, datarevision=revision, paper_bgcolor="white", plot_bgcolor="white",
-        font=_FONT, legend=dict(orientation="h", x=0.0, y=0.02, xanchor="left", yanchor="bottom",
-                                bgcolor="rgba(255,255,255,0.8)"),
+        font=_FONT, legend=dict(orientation="h", x=0.0, y=1.0, xanchor="left", yanchor="bottom",
+                                bgcolor="rgba(255,255,255,0)"),
         xaxis=dict(axis, title=dict(text=x_title, standoff=6)),
         yaxis=dict(axis, title=dict(text=y_title, standoff=6), tickformat=".0%",
                    **({"range": list(y_range)} if y_range is not None else {})),
