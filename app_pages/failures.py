@@ -308,6 +308,7 @@ def live_pair(name: str, mode: FailureMode, fix_on: bool) -> None:
         curves = {"fix off": loops["off"].curve, "fix on" if fix_on else "right (fix off)": loops["on"].curve}
         figure = figures.pool_panels(panels, data.bounds, revision=revision, curves=curves, height=400,
                                      current=first.n_labeled, x_range=(0, _budget(mode) + 1),
+                                     y_range=figures.accuracy_range(*(acc for _, acc in curves.values())),
                                      curve_colours=(figures.LEARNER_COLOURS[1], figures.LEARNER_COLOURS[0]))
         st.plotly_chart(figure, theme=None, config=figures.PLOTLY_CONFIG,
                         key=f"{PAGE}.{name}.live.{revision}.{fix_on}")
