@@ -22,6 +22,7 @@ fixes); nothing here draws. A script can use it as the app does::
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from dataclasses import dataclass
 from typing import Callable, Optional, Sequence
 
@@ -235,7 +236,9 @@ def summarise(values) -> Estimate:
     [0, 1]; with few seeds a Student-t interval can spill past the ends
     (a share of 98% with "90 to 106%"), so the interval is cut there.
     """
-    return _clipped(estimate(values), 0.0, 1.0)
+    with warnings.catch_warnings():  # one seed has no interval (NaN); numpy warns about it
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return _clipped(estimate(values), 0.0, 1.0)
 
 
 def _clipped(value: Estimate, low: float, high: float) -> Estimate:
@@ -277,7 +280,9 @@ def compare(off, on, higher_is_better: bool) -> Comparison:
     on = np.asarray(on, dtype=float)
     if off.shape != on.shape or off.ndim != 1:
         raise ValueError(f"off and on must be 1-D with one value per seed each, got {off.shape} and {on.shape}.")
-    difference = _clipped(estimate(on - off), -1.0, 1.0)
+    with warnings.catch_warnings():  # one seed has no interval (NaN); numpy warns about it
+        warnings.simplefilter("ignore", RuntimeWarning)
+        difference = _clipped(estimate(on - off), -1.0, 1.0)
     finite = np.isfinite(on - off)
     if finite.any() and np.all((on - off)[finite] == 0):
         verdict = "same"
