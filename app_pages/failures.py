@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import threading
 import time
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, wait
 from dataclasses import dataclass, field
+from queue import Queue
 from typing import Optional
 
 import numpy as np
@@ -77,7 +78,8 @@ STORIES = {
         "the orange class sits far out beyond the blue blob (outlined squares). The model is confidently "
         "wrong there, so it never asks, and never learns it is wrong: its labeled set stops looking like "
         "the data. **Epsilon-greedy** makes each query, with probability epsilon, a uniformly random "
-        "point instead, so sooner or later one lands in the cluster."),
+        "point instead, so sooner or later one lands in the cluster. Move epsilon and the measurement on "
+        "the right follows it: a little exploration may not be enough."),
     "outlier_attraction": (
         "Far from the data, the members of a committee disagree most, so a disagreement-based learner "
         "spends its labels on isolated points (outlined squares) whose labels are random noise, and "
@@ -342,18 +344,20 @@ def live_figures(name: str, loops: dict, data, fix_on: bool, revision: int) -> N
             found = lab.first_marked(loop, data.marked)
             column.metric(f"Hidden cluster, fix {side}", "not labeled" if found is None else "labeled",
                           "never asked about it yet" if found is None else f"first at label {found}",
-                          delta_color="off")
+                          delta_color="off", delta_arrow="off")
     elif name == "outlier_attraction":
         for column, (side, loop) in zip(cards, loops.items()):
             hits, made = lab.marked_queries(loop, data.marked)
             column.metric(f"Queries on outliers, fix {side}", f"{hits} of {made}",
-                          f"{hits / made:.0%} of its queries" if made else "no queries yet", delta_color="off")
+                          f"{hits / made:.0%} of its queries" if made else "no queries yet",
+                          delta_color="off", delta_arrow="off")
     elif name == "cold_start":
         for column, (side, loop) in zip(cards, loops.items()):
             mean = lab.accuracy_over_queries(loop, 20)
             column.metric(f"Mean accuracy over the first 20 queries, fix {side}",
                           "n/a" if np.isnan(mean) else f"{mean:.1%}",
-                          f"over {min(lab.queried_points(loop).size, 20)} queries so far", delta_color="off")
+                          f"over {min(lab.queried_points(loop).size, 20)} queries so far",
+                          delta_color="off", delta_arrow="off")
     if name != "miscalibration":
         acc_off, acc_on = off.curve[1][-1], on.curve[1][-1]
         cards[2].metric("Accuracy now, fix on", f"{acc_on:.1%}", f"{100 * (acc_on - acc_off):+.1f} pts vs fix off",
@@ -362,12 +366,14 @@ def live_figures(name: str, loops: dict, data, fix_on: bool, revision: int) -> N
 
     report = lab.calibration(on, data.X_test, data.y_test)
     cards[0].metric("ECE before scaling", f"{report.ece_raw:.3f}", "the model's own probabilities",
-                    delta_color="off")
+                    delta_color="off", delta_arrow="off")
     cards[1].metric("ECE after scaling", f"{report.ece_scaled:.3f}" if fix_on else "(fix off)",
                     f"{report.ece_scaled - report.ece_raw:+.3f}" if fix_on else "switch it on",
-                    delta_color="inverse" if fix_on and report.ece_scaled != report.ece_raw else "off")
+                    delta_color="inverse" if fix_on and report.ece_scaled != report.ece_raw else "off",
+                    delta_arrow="auto" if fix_on else "off")
     cards[2].metric("Temperature T", f"{report.temperature:.2f}" if fix_on else "1 (off)",
-                    "T > 1 softens overconfident probabilities" if fix_on else "no scaling", delta_color="off")
+                    "T > 1 softens overconfident probabilities" if fix_on else "no scaling",
+                    delta_color="off", delta_arrow="off")
     bins = {"before scaling": (report.raw.confidence, report.raw.accuracy, report.raw.counts)}
     if fix_on:
         bins[f"after scaling (T = {report.temperature:.2f})"] = (report.scaled.confidence,
@@ -420,6 +426,18 @@ class _Job:
     started: float = field(default_factory=time.perf_counter)
 
 
+def _work(queue: Queue) -> None:
+    """The worker: run queued measurements one at a time, forever."""
+    while True:
+        future, function, args, kwargs = queue.get()
+        if not future.set_running_or_notify_cancel():
+            continue
+        try:
+            future.set_result(function(*args, **kwargs))
+        except BaseException as error:  # handed to the page, which shows it
+            future.set_exception(error)
+
+
 @st.cache_resource
 def _workshop() -> dict:
     """One worker thread for the whole server, and the measurements it is running (by config).
@@ -427,10 +445,12 @@ def _workshop() -> dict:
     A 20-seed measurement takes from half a minute to a few minutes. Run in
     the script, it would block every click on the page until it ends (a
     fragment cannot rerun while the full script runs), so it runs here and
-    the page polls it; sessions that ask for the same configuration share one job.
+    the page polls it; sessions that ask for the same configuration share one
+    job. The thread is a daemon: stopping the server does not wait for it.
     """
-    return {"executor": ThreadPoolExecutor(max_workers=1, thread_name_prefix="failure-lab"), "jobs": {},
-            "lock": threading.Lock()}
+    queue: Queue = Queue()
+    threading.Thread(target=_work, args=(queue,), name="failure-lab-worker", daemon=True).start()
+    return {"queue": queue, "jobs": {}, "lock": threading.Lock()}
 
 
 def _job_key(mode: FailureMode, condition: str, n_seeds: int) -> tuple:
@@ -457,8 +477,9 @@ def _result_or_job(key: tuple):
             def progress(fraction: float, job=job) -> None:
                 job.progress = fraction
 
-            job.future = shop["executor"].submit(lab.measure_condition, mode, condition, range(n_seeds),
-                                                 n_pool=N_POOL, n_test=N_TEST, progress=progress)
+            job.future = Future()
+            shop["queue"].put((job.future, lab.measure_condition, (mode, condition, range(n_seeds)),
+                               dict(n_pool=N_POOL, n_test=N_TEST, progress=progress)))
             shop["jobs"][key] = job
     if job.future.done():
         with shop["lock"]:
