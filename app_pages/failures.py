@@ -549,16 +549,20 @@ def measured_effect(name: str, mode: FailureMode, v: dict, first: bool = True) -
     keys = {condition: _job_key(mode, condition, n_seeds) for condition in conditions}
     pending = {}
     runs = {}
-    for condition, key in keys.items():
-        runs[condition], job = _result_or_job(key)
-        if job is not None:
-            pending[condition] = job
-    if pending and first:  # a short wait: quick measurements are done before the first poll
-        wait([job.future for job in pending.values()], timeout=0.3)
-        for condition in list(pending):
-            runs[condition], job = _result_or_job(keys[condition])
-            if job is None:
-                pending.pop(condition)
+    try:
+        for condition, key in keys.items():
+            runs[condition], job = _result_or_job(key)
+            if job is not None:
+                pending[condition] = job
+        if pending and first:  # a short wait: quick measurements are done before the first poll
+            wait([job.future for job in pending.values()], timeout=0.3)
+            for condition in list(pending):
+                runs[condition], job = _result_or_job(keys[condition])
+                if job is None:
+                    pending.pop(condition)
+    except ValueError as error:  # settings the engine refuses: say so, keep the page alive
+        st.error(f"The measurement could not run: {error}", icon=":material/error:")
+        return False
     if pending:
         done = sum(1.0 if c not in pending else pending[c].progress for c in conditions) / len(conditions)
         elapsed = time.perf_counter() - min(job.started for job in pending.values())
