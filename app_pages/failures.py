@@ -11,6 +11,7 @@ slider re-runs only the fix-on learner.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from concurrent.futures import Future, wait
@@ -207,8 +208,8 @@ def _advance(name: str, mode: FailureMode, steps: int) -> int:
         unscaled = lab.pick_without_temperature(on) if watch else None
         for race in races.values():
             race.step()
-        if watch:
-            session[f"{PAGE}.{name}.changed"].append(int(on.history[-1].queried[0]) != unscaled)
+        if watch:  # (did scaling change the pick?, the point it would have asked without scaling)
+            session[f"{PAGE}.{name}.changed"].append((int(on.history[-1].queried[0]) != unscaled, unscaled))
         taken += 1
     session[f"{PAGE}.{name}.revision"] = session.get(f"{PAGE}.{name}.revision", 0) + taken
     state.set_values(PAGE, {"n": _rounds(races)})
@@ -306,6 +307,10 @@ def live_pair(name: str, mode: FailureMode, fix_on: bool) -> None:
                 X_new=None if newest is None or not len(newest) else data.X_pool[newest],
                 pick_order=name == "cold_start", X_marked=None if marked is None else data.X_pool[marked],
             ))
+        changed = session.get(f"{PAGE}.{name}.changed", [])
+        if name == "miscalibration" and fix_on and rounds > 0 and changed and changed[-1][0]:
+            # the point the fix-on learner would have asked for without scaling, this round
+            panels[1] = dataclasses.replace(panels[1], X_marked=data.X_pool[[changed[-1][1]]])
         revision = session.get(f"{PAGE}.{name}.revision", 0)
         curves = {"fix off": loops["off"].curve, "fix on" if fix_on else "right (fix off)": loops["on"].curve}
         figure = figures.pool_panels(panels, data.bounds, revision=revision, curves=curves, height=400,
@@ -320,6 +325,9 @@ def live_pair(name: str, mode: FailureMode, fix_on: bool) -> None:
             caption += "Rings number the first 20 queries in order. "
         else:
             caption += "The ring is the newest query. "
+        if name == "miscalibration" and fix_on:
+            caption += ("On the right, a square marks the point the learner would have asked for without "
+                        "scaling, in rounds where scaling changed the pick. ")
         if marked is not None:
             caption += ("Outlined squares are the hidden cluster. " if name == "sampling_bias"
                         else "Outlined squares are the outliers (random labels). ")
@@ -392,7 +400,7 @@ def live_figures(name: str, loops: dict, data, fix_on: bool, revision: int) -> N
     elif not changed:
         words.markdown("**Queries:** none made yet.")
     else:
-        rounds = [str(i + 1) for i, c in enumerate(changed) if c]
+        rounds = [str(i + 1) for i, (c, _) in enumerate(changed) if c]
         words.markdown(f"**Queries changed by scaling: {len(rounds)} of {len(changed)}**"
                        + (f" (rounds {', '.join(rounds)})." if rounds else
                           ": the scaled and unscaled probabilities rank the same point first every time."))

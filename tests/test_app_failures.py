@@ -146,6 +146,10 @@ def test_miscalibration_shows_reliability_ece_and_where_queries_change(fake):
     at = ok(open_page(tab="miscalibration", seeds=3, n=4))
     page = text(at)
     assert "Queries changed by scaling" in page and "of 4" in page
+    changed = at.session_state["failures.miscalibration.changed"]
+    on = at.session_state["failures.miscalibration.races"]["on"].loops["learner"]
+    for (differs, unscaled), round_ in zip(changed, on.history[1:]):
+        assert differs == (unscaled != int(round_.queried[0]))
     metrics = {m.label: m.value for m in at.metric}
     assert {"ECE before scaling", "ECE after scaling", "Temperature T"} <= set(metrics)
     assert float(metrics["Temperature T"]) > 0
@@ -185,6 +189,8 @@ def test_reset_new_seed_play_and_pause(fake):
     assert np.array_equal(queried(at, "outlier_attraction", "on"), first)  # same seed, same run
     at = ok(click(at, "outlier_attraction", "new_seed"))
     assert labels(at, "outlier_attraction") == [4, 4] and query(at)["seed"] != "7"
+    at.segmented_control(key="failures.speed").set_value("fast").run()
+    assert query(ok(at))["speed"] == "fast"
     at = ok(click(at, "outlier_attraction", "play"))
     assert at.session_state["failures.outlier_attraction.playing"] is True
     at = ok(click(at, "outlier_attraction", "pause"))
