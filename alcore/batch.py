@@ -46,6 +46,8 @@ def top_k(utilities, k: int) -> np.ndarray:
     """
     utilities = check_utilities(utilities)
     k = min(check_k(k), utilities.shape[0])
+    if k == 1:
+        return np.array([np.argmax(utilities)])  # the first of any tied maxima
     if k < utilities.shape[0]:
         chosen = np.argpartition(-utilities, k - 1)[:k]
         # argpartition breaks ties at the cut arbitrarily; include every tie, then cut.

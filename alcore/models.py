@@ -120,22 +120,66 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
         hessian.flat[:: size + 1] += ridge
         return hessian
 
-    def _newton(self, weights, X1, onehot):
-        loss, gradient, probs = self._loss_gradient(weights, X1, onehot)
+    def _newton(self, start, objective, hessian):
+        """Newton's method with a backtracking line search.
+
+        ``objective(x) -> (loss, gradient, state)`` and ``hessian(x, state)``
+        take parameters of any shape; the Hessian is over ``x.ravel()``.
+        """
+        x = start
+        loss, gradient, state = objective(x)
         for _ in range(self.max_iter):
             if np.abs(gradient).max() < self._GRADIENT_TOLERANCE:
                 break
-            step = np.linalg.solve(self._hessian(X1, probs), gradient.ravel()).reshape(weights.shape)
+            step = np.linalg.solve(hessian(x, state), gradient.ravel()).reshape(x.shape)
             decrease = float(np.sum(gradient * step))
             size = 1.0
             while True:
-                trial = weights - size * step
-                trial_loss, trial_gradient, trial_probs = self._loss_gradient(trial, X1, onehot)
+                trial = x - size * step
+                trial_loss, trial_gradient, trial_state = objective(trial)
                 if trial_loss <= loss - 1e-4 * size * decrease or size < 1e-8:
                     break
                 size *= 0.5
-            weights, loss, gradient, probs = trial, trial_loss, trial_gradient, trial_probs
-        return weights
+            x, loss, gradient, state = trial, trial_loss, trial_gradient, trial_state
+        return x
+
+    def _binary_loss_gradient(self, w, X1, positive):
+        """Two classes as one logistic regression on ``w = W[:, 1] - W[:, 0]``.
+
+        With both class vectors penalised, the optimum has ``W[:, 0] = -W[:, 1]``,
+        so the penalty ``0.5 |W|^2`` is ``0.25 |w|^2`` on the difference.
+        """
+        logits = X1 @ w
+        # log(1 + e^z) - y z, computed without overflow
+        loss = self.C * (np.logaddexp(0.0, logits).sum() - logits @ positive)
+        loss += 0.25 * (w[:-1] @ w[:-1])
+        probs = 0.5 * (1.0 + np.tanh(0.5 * logits))  # the sigmoid, without overflow
+        gradient = self.C * (X1.T @ (probs - positive))
+        gradient[:-1] += 0.5 * w[:-1]
+        return loss, gradient, probs
+
+    def _binary_hessian(self, w, X1, probs):
+        hessian = self.C * ((X1 * (probs * (1.0 - probs))[:, None]).T @ X1)
+        ridge = np.full(w.size, 0.5)
+        ridge[-1] = 1e-9  # the unpenalised bias
+        hessian.flat[:: w.size + 1] += ridge
+        return hessian
+
+    def _solve_small(self, weights, X1, onehot):
+        """Newton on the smallest equivalent problem (one vector for two classes)."""
+        if onehot.shape[1] == 2:
+            positive = onehot[:, 1]
+            w = self._newton(
+                weights[:, 1] - weights[:, 0],
+                lambda x: self._binary_loss_gradient(x, X1, positive),
+                lambda x, probs: self._binary_hessian(x, X1, probs),
+            )
+            return np.column_stack([-0.5 * w, 0.5 * w])
+        return self._newton(
+            weights,
+            lambda x: self._loss_gradient(x, X1, onehot),
+            lambda x, probs: self._hessian(X1, probs),
+        )
 
     def _lbfgs(self, weights, X1, onehot):
         def objective(flat):
@@ -161,7 +205,7 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
                 and previous.shape == weights.shape:
             weights = previous.copy()
         if weights.size <= self._NEWTON_MAX_PARAMS:
-            weights = self._newton(weights, X1, onehot)
+            weights = self._solve_small(weights, X1, onehot)
         else:
             weights = self._lbfgs(weights, X1, onehot)
         self.classes_ = classes
@@ -174,16 +218,22 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
         """Class scores ``x W + b``, shape (n, n_classes_seen)."""
         return np.asarray(X) @ self.coef_.T + self.intercept_
 
+    def _class_major_scores(self, X):
+        """Class scores as a (n_classes_seen, n) array: numpy reduces over a
+        short leading axis many times faster than over a short last one."""
+        return np.ascontiguousarray(self.decision_function(X).T)
+
     def predict_proba(self, X):
         """Softmax of the class scores, columns in the order of ``classes_``."""
-        logits = self.decision_function(X)
-        logits -= logits.max(axis=1, keepdims=True)
-        np.exp(logits, out=logits)
-        return logits / logits.sum(axis=1, keepdims=True)
+        scores = self._class_major_scores(X)
+        scores -= scores.max(axis=0)
+        np.exp(scores, out=scores)
+        scores /= scores.sum(axis=0)
+        return scores.T
 
     def predict(self, X):
         """Most probable class."""
-        return self.classes_[np.argmax(self.decision_function(X), axis=1)]
+        return self.classes_[np.argmax(self._class_major_scores(X), axis=0)]
 
 
 class RBFSVM(ClassifierMixin, BaseEstimator):
@@ -426,7 +476,8 @@ class TaskModel:
 
     def predict(self, X) -> np.ndarray:
         """Most probable class per row."""
-        return np.argmax(self.predict_proba(X), axis=1)
+        # argmax over a class-major copy: numpy is slow along a short last axis
+        return np.argmax(np.ascontiguousarray(self.predict_proba(X).T), axis=0)
 
     def sample_proba(self, X, T: int, *, rng: np.random.Generator) -> np.ndarray:
         """Posterior draws of the probabilities, shape (T, n, n_classes).

@@ -23,6 +23,12 @@ from alcore._checks import as_float_array, as_probabilities, check_k
 from alcore.models import single_threaded
 
 
+def _class_major(probs: np.ndarray) -> np.ndarray:
+    """A (C, n) contiguous copy: numpy reduces over a short leading axis many
+    times faster than over a short last one (about 10x for 2,000 x 2)."""
+    return np.ascontiguousarray(probs.T)
+
+
 def least_confidence(probs, *, check_input: bool = True) -> np.ndarray:
     """Least-confidence utility: ``1 - max_c p(c | x)``.
 
@@ -44,7 +50,7 @@ def least_confidence(probs, *, check_input: bool = True) -> np.ndarray:
     array([0.1, 0.5])
     """
     probs = as_probabilities(probs) if check_input else np.asarray(probs)
-    return 1.0 - probs.max(axis=1)
+    return 1.0 - _class_major(probs).max(axis=0)
 
 
 def margin(probs, *, check_input: bool = True) -> np.ndarray:
@@ -72,6 +78,8 @@ def margin(probs, *, check_input: bool = True) -> np.ndarray:
     probs = as_probabilities(probs) if check_input else np.asarray(probs)
     if probs.shape[1] == 1:
         return 1.0 - probs[:, 0]
+    if probs.shape[1] == 2:
+        return 1.0 - np.abs(probs[:, 0] - probs[:, 1])
     top_two = np.partition(probs, probs.shape[1] - 2, axis=1)[:, -2:]
     return 1.0 - (top_two[:, 1] - top_two[:, 0])
 
@@ -97,6 +105,8 @@ def entropy(probs, *, check_input: bool = True) -> np.ndarray:
     array([0.6931, 0.    ])
     """
     probs = as_probabilities(probs) if check_input else np.asarray(probs)
+    if probs.shape[1] <= 4:
+        return entr(_class_major(probs)).sum(axis=0)
     return entr(probs).sum(axis=1)
 
 

@@ -25,17 +25,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere without installing
 
 from alcore.failures import FAILURES, METRICS, measure_failure
+from alcore.lab import HIGHER_IS_BETTER
 from alcore.stats import estimate
-
-# Which way is better for each figure.
-HIGHER_IS_BETTER = {
-    "hidden_never_labeled": False,
-    "outlier_query_share": False,
-    "mean_accuracy_first_20": True,
-    "ece": False,
-    "ece_raw": False,
-    "accuracy": True,
-}
 
 
 def verdict(difference, higher_is_better: bool) -> str:

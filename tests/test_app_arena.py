@@ -55,9 +55,9 @@ def query(at: AppTest) -> dict:
 
 
 @pytest.mark.parametrize("page, words", [("home", "Active learning"), ("batch", "batches"),
-                                         ("failures", "coming soon")])
+                                         ("failures", "four classic ways")])
 def test_every_page_loads(page, words):
-    at = ok(open_page(page))
+    at = ok(open_page(page, **({"tab": "cold_start", "seeds": 3} if page == "failures" else {})))
     text = " ".join(m.value for m in at.markdown) + " ".join(i.value for i in at.info)
     assert words in text
 

@@ -26,6 +26,17 @@ def test_softmax_regression_matches_sklearn_multinomial(three_classes, solver_li
     np.testing.assert_array_equal(ours.predict(X), theirs.predict(X))
 
 
+def test_two_classes_solve_the_same_problem_as_the_symmetric_softmax(monkeypatch):
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(50, 2))
+    y = (X[:, 0] + rng.normal(size=50) > 0).astype(int)
+    reduced = SoftmaxRegression(C=2.0).fit(X, y)  # Newton on one weight vector
+    monkeypatch.setattr(SoftmaxRegression, "_NEWTON_MAX_PARAMS", 0)
+    symmetric = SoftmaxRegression(C=2.0).fit(X, y)  # L-BFGS on both class vectors
+    np.testing.assert_allclose(reduced.predict_proba(X), symmetric.predict_proba(X), atol=1e-5)
+    np.testing.assert_allclose(reduced.coef_, symmetric.coef_ - symmetric.coef_.mean(axis=0), atol=1e-5)
+
+
 def test_softmax_regression_warm_start_reaches_the_same_solution(three_classes):
     X, y = three_classes
     warm = SoftmaxRegression().fit(X[:60], y[:60]).fit(X, y)

@@ -571,3 +571,45 @@ def curves_with_band(labels, bands: Mapping[str, tuple], *, target: Optional[flo
         layout["shapes"] = [dict(type="line", xref="paper", yref="y", x0=0, x1=1, y0=target, y1=target,
                                  line=dict(color="#1F2328", width=1, dash="dash"))]
     return _figure(data, layout)
+
+
+# -- calibration ---------------------------------------------------------------------------------
+
+def reliability_diagram(bins: Mapping[str, tuple], *, colours: Sequence[str] = LEARNER_COLOURS,
+                        height: int = 300, revision: int = 0) -> go.Figure:
+    """Accuracy against confidence, one line per set of predictions, over the diagonal.
+
+    A calibrated model's points lie on the dashed diagonal (when it says 80%,
+    it is right 80% of the time); points below it are overconfident.
+
+    Parameters
+    ----------
+    bins : mapping of name to (confidence, accuracy, counts)
+        Per confidence bin: mean confidence, accuracy and number of points
+        (arrays of the same length; empty bins are NaN and are skipped), for
+        example the fields of ``alcore.fixes.reliability_bins``. Marker size
+        grows with the bin's share of the points.
+    colours : sequence of str
+        One colour per line, in order.
+    height : int, default=300
+    revision : int, default=0
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
+    data = [dict(type="scatter", mode="lines", x=[0, 1], y=[0, 1], name="calibrated", hoverinfo="skip",
+                 line=dict(color="#8A9099", width=1.5, dash="dash"))]
+    for i, (name, (confidence, accuracy, counts)) in enumerate(bins.items()):
+        confidence = np.asarray(confidence, dtype=float)
+        accuracy = np.asarray(accuracy, dtype=float)
+        counts = np.asarray(counts, dtype=float)
+        full = np.isfinite(confidence) & np.isfinite(accuracy) & (counts > 0)
+        share = counts[full] / max(counts.sum(), 1.0)
+        data.append(dict(type="scatter", mode="lines+markers", name=name, x=_rounded(confidence[full]),
+                         y=_rounded(accuracy[full]), hovertemplate="said %{x:.0%}, right %{y:.0%}",
+                         line=dict(color=colours[i % len(colours)], width=2.5),
+                         marker=dict(size=_rounded(5 + 14 * np.sqrt(share), 1))))
+    layout = _curve_layout(height, "confidence (top probability)", "accuracy", (0, 1.02), revision)
+    layout["xaxis"].update(range=[0, 1.02], tickformat=".0%")
+    return _figure(data, layout)

@@ -24,7 +24,7 @@ def live_signature(page) -> str:
 def test_home_links_to_every_lab(page, app_url):
     page.goto(app_url + "/")
     page.get_by_role("heading", name="Active learning, hands on").wait_for(timeout=30_000)
-    for path, words in (("/batch", "Label this batch"), ("/failures", "coming soon")):
+    for path, words in (("/batch", "Label this batch"), ("/failures?tab=cold_start&seeds=3", "four classic ways")):
         page.goto(app_url + path)
         page.get_by_text(words).first.wait_for(timeout=30_000)
     page.goto(app_url + "/")
