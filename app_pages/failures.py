@@ -427,23 +427,39 @@ def cached_condition(mode: FailureMode, condition: str, n_seeds: int, _result=No
 
 @dataclass
 class _Job:
-    """A measurement running in the background: its progress (0 to 1) and its future."""
+    """A measurement running in the background: its progress (0 to 1) and its future.
+
+    ``seen`` is when a session last looked at it: a job nobody looks at any more
+    is dropped before it starts (its sessions left) and forgotten once done.
+    """
 
     progress: float = 0.0
     future: Optional[Future] = None
     started: float = field(default_factory=time.perf_counter)
+    seen: float = field(default_factory=time.monotonic)
+
+
+MAX_JOBS = 6        # measurements queued or running at once, for the whole server
+ABANDONED = 60.0    # seconds without a look after which nobody is waiting for a job
+
+
+class _Busy(RuntimeError):
+    """Raised by :func:`_result_or_job` when MAX_JOBS measurements are already queued."""
 
 
 def _work(queue: Queue) -> None:
     """The worker: run queued measurements one at a time, forever."""
     while True:
-        future, function, args, kwargs = queue.get()
-        if not future.set_running_or_notify_cancel():
+        job, function, args, kwargs = queue.get()
+        if time.monotonic() - job.seen > ABANDONED:
+            job.future.cancel()  # nobody is waiting: the sessions that asked have gone
+        if not job.future.set_running_or_notify_cancel():
             continue
+        job.started = time.perf_counter()
         try:
-            future.set_result(function(*args, **kwargs))
+            job.future.set_result(function(*args, **kwargs))
         except BaseException as error:  # handed to the page, which shows it
-            future.set_exception(error)
+            job.future.set_exception(error)
 
 
 @st.cache_resource
@@ -455,6 +471,13 @@ def _workshop() -> dict:
     fragment cannot rerun while the full script runs), so it runs here and
     the page polls it; sessions that ask for the same configuration share one
     job. The thread is a daemon: stopping the server does not wait for it.
+
+    What is shared holds no session's state: a job is keyed by its
+    configuration alone, its result is a pure function of it and reaches a
+    page only through ``cached_condition`` (``st.cache_data`` hands out
+    copies). It is bounded: at most MAX_JOBS jobs at once (more ask the
+    session to wait), jobs nobody has looked at for ABANDONED seconds are
+    dropped, so a room moving sliders cannot queue hours of work.
     """
     queue: Queue = Queue()
     threading.Thread(target=_work, args=(queue,), name="failure-lab-worker", daemon=True).start()
@@ -476,9 +499,20 @@ def _result_or_job(key: tuple):
     except _NotCached:
         pass
     shop = _workshop()
+    now = time.monotonic()
     with shop["lock"]:
-        job = shop["jobs"].get(key)
+        jobs = shop["jobs"]
+        for old, stale in list(jobs.items()):
+            if now - stale.seen > ABANDONED and not stale.future.running():
+                stale.future.cancel()  # not started yet: the worker skips it (no-op when done)
+                del jobs[old]  # nobody looked for a minute: its sessions have gone
+        job = jobs.get(key)
+        if job is not None and job.future.cancelled():
+            del jobs[key]
+            job = None
         if job is None:
+            if len(jobs) >= MAX_JOBS:
+                raise _Busy(len(jobs))
             mode, condition, n_seeds = key
             job = _Job()
 
@@ -486,9 +520,10 @@ def _result_or_job(key: tuple):
                 job.progress = fraction
 
             job.future = Future()
-            shop["queue"].put((job.future, lab.measure_condition, (mode, condition, range(n_seeds)),
+            shop["queue"].put((job, lab.measure_condition, (mode, condition, range(n_seeds)),
                                dict(n_pool=N_POOL, n_test=N_TEST, progress=progress)))
-            shop["jobs"][key] = job
+            jobs[key] = job
+        job.seen = now
     if job.future.done():
         with shop["lock"]:
             shop["jobs"].pop(key, None)
@@ -571,6 +606,11 @@ def measured_effect(name: str, mode: FailureMode, v: dict, first: bool = True) -
     except ValueError as error:  # settings the engine refuses: say so, keep the page alive
         st.error(f"The measurement could not run: {error}", icon=":material/error:")
         return False
+    except _Busy as busy:  # the shared worker's queue is full: wait for room, keep polling
+        st.info(f"The server is busy measuring {busy.args[0]} other settings for other visitors. This "
+                "measurement starts as soon as there is room; meanwhile, step the learners above.",
+                icon=":material/hourglass_empty:")
+        return True
     if pending:
         done = sum(1.0 if c not in pending else pending[c].progress for c in conditions) / len(conditions)
         elapsed = time.perf_counter() - min(job.started for job in pending.values())
