@@ -257,8 +257,12 @@ def live_race() -> None:
     first = next(iter(loops.values()))
     data = race.dataset
     rounds = len(first.history) - 1
+    used_up = all(loop.n_unlabeled == 0 for loop in loops.values())
     status = (f"Round {rounds} · {first.n_labeled} labels each (budget {v['budget']})"
-              + (" · **budget used**" if _finished(race) else "") + (" · playing" if is_playing else ""))
+              + (" · **every pool point is labeled**: Reset or New seed to race again" if used_up else
+                 " · **budget used**: raise it in the sidebar, or Reset" if _finished(race) else "")
+              + (" · playing: Step and Run 10 add steps on top; Reset, New seed or a new setting "
+                 "starts again from the starting labels" if is_playing else ""))
     top = st.columns([3, 2], vertical_alignment="center")
     top[0].markdown(status)
     show_scores = top[1].toggle("Show acquisition scores", key=state.key(PAGE, "scores"),
@@ -266,6 +270,8 @@ def live_race() -> None:
                                      "dark where it most wants a label.")
     state.write_url(PAGE, PARAMS)
 
+    for note in dict.fromkeys(loop.note for loop in loops.values() if loop.note):
+        st.info(note, icon=":material/info:")  # for example: one class labeled so far
     grid = session[f"{PAGE}.grid"]
     pick_scores = session.get(f"{PAGE}.pick_scores", {})
     panels = []
