@@ -204,6 +204,12 @@ class ActiveLoop:
     random_state : int, default=0
         Seed of every random choice the loop makes (committee bootstraps,
         random strategies and batches): same seed, same history.
+    keep_utilities : int, optional
+        Keep the pool utilities (``Round.utilities``, one float32 per pool
+        point) of the last ``keep_utilities`` rounds only; older rounds keep
+        everything else and get ``utilities=None``. None (the default) keeps
+        them all. A long session on a large pool otherwise grows by one pool
+        vector per round (5,000 points x 300 rounds: 6 MB per learner).
 
     Examples
     --------
@@ -218,9 +224,13 @@ class ActiveLoop:
     """
 
     def __init__(self, X_pool, X_test, y_test, n_classes: int, config: LoopConfig = LoopConfig(),
-                 *, random_state: int = 0):
+                 *, random_state: int = 0, keep_utilities: Optional[int] = None):
         if not isinstance(config, LoopConfig):
             raise ValueError(f"config must be a LoopConfig, got {type(config).__name__}.")
+        if keep_utilities is not None and (isinstance(keep_utilities, bool) or int(keep_utilities) != keep_utilities
+                                           or keep_utilities < 0):
+            raise ValueError(f"keep_utilities must be None (keep all) or an integer >= 0, got {keep_utilities!r}.")
+        self.keep_utilities = None if keep_utilities is None else int(keep_utilities)
         self.X_pool = as_float_array(X_pool, "X_pool", ndim=2)
         self.X_test = as_float_array(X_test, "X_test", ndim=2)
         self.y_test = np.asarray(y_test)
@@ -429,6 +439,9 @@ class ActiveLoop:
             accuracy = float(np.mean(self.model.predict(self.X_test) == self.y_test))
         record = Round(self.n_labeled, accuracy, indices.astype(np.intp), utilities)
         self.history.append(record)
+        leaving = len(self.history) - 1 - (self.keep_utilities if self.keep_utilities is not None else len(self.history))
+        if leaving >= 0 and self.history[leaving].utilities is not None:  # the round that left the window
+            self.history[leaving] = replace(self.history[leaving], utilities=None)
         return record
 
     def step(self, oracle: Callable[[np.ndarray], np.ndarray], k: Optional[int] = None) -> Round:
@@ -533,6 +546,8 @@ class Race:
     seed_size : int, default=4
         Initial labeled set size.
     seed_method : {'per_class', 'random', 'cluster'}, default='per_class'
+    keep_utilities : int, optional
+        Passed to every learner (:class:`ActiveLoop`); None keeps all.
     """
 
     dataset: Dataset
@@ -540,6 +555,7 @@ class Race:
     seed: int = 0
     seed_size: int = 4
     seed_method: str = "per_class"
+    keep_utilities: Optional[int] = None
     loops: dict = field(init=False)
     oracle: PoolOracle = field(init=False)
 
@@ -554,7 +570,8 @@ class Race:
         self.loops = {}
         for (name, config), loop_seed in zip(self.configs.items(), loop_seeds):
             loop = ActiveLoop(data.X_pool, data.X_test, data.y_test, data.n_classes, config,
-                              random_state=int(loop_seed.generate_state(1)[0]))
+                              random_state=int(loop_seed.generate_state(1)[0]),
+                              keep_utilities=self.keep_utilities)
             loop.teach(self.seed_indices, self.oracle(self.seed_indices))
             self.loops[name] = loop
 

@@ -156,7 +156,9 @@ race_key = (tuple(sorted(_data_kwargs(v).items())), v["init"], v["model"], v["a"
 def _new_race(seed: int, rounds: int = 0) -> None:
     """Build the race for the current settings and replay `rounds` steps."""
     data = make_dataset(**_data_kwargs(v), random_state=int(seed))
-    race = Race(data, configs, seed=int(seed), seed_size=int(v["init"]))
+    # keep_utilities=0: the page never reads past rounds' pool utilities (one float per pool point
+    # per round); a session's memory then grows by a few numbers per round, not a pool vector.
+    race = Race(data, configs, seed=int(seed), seed_size=int(v["init"]), keep_utilities=0)
     session[f"{PAGE}.race"] = race
     session[f"{PAGE}.race_key"] = race_key[:-1] + (int(seed),)
     session[f"{PAGE}.pool_alpha"] = figures.pool_mask(data.X_pool, data.bounds)

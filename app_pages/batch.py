@@ -31,6 +31,7 @@ PAGE = "batch"
 GRID = 60                      # model map resolution (60 x 60 predictions per panel)
 MAX_BATCH = 100
 MAX_POOL = 3000
+MAX_COMPARISONS = 8            # many-seed comparisons a session keeps (each is small, but sessions are long)
 NUMBERED_UP_TO = 25            # pick numbers are drawn for batches up to this size
 CLAIM = (0.20, 0.40)           # the seed post: "diversity improves data efficiency by 20-40% over top-k"
 
@@ -170,7 +171,8 @@ race_key = (tuple(sorted(_data_kwargs(v).items())), v["init"], v["model"], v["ac
 def _new_race(seed: int) -> None:
     """Build the learners for the current settings, all at their starting labels."""
     data = make_dataset(**_data_kwargs(v), random_state=int(seed))
-    race = Race(data, _configs(v, methods, 1), seed=int(seed), seed_size=int(v["init"]))
+    race = Race(data, _configs(v, methods, 1), seed=int(seed), seed_size=int(v["init"]),
+                keep_utilities=0)  # past rounds' pool utilities are never read here
     session[f"{PAGE}.race"] = race
     session[f"{PAGE}.race_key"] = race_key[:-1] + (int(seed),)
     session[f"{PAGE}.pool_alpha"] = figures.pool_mask(data.X_pool, data.bounds)
@@ -183,6 +185,10 @@ def _cached(key, compute):
     """Per-race memo of what a round needs (batches, scores, images)."""
     cache = session[f"{PAGE}.cache"]
     if key not in cache:
+        # A learner's earlier rounds are never shown again: forget them, so the memo holds one
+        # round per learner however long the session runs.
+        for old in [k for k in cache if k[0] == key[0] and k[1] < key[1]]:
+            del cache[old]
         cache[key] = compute()
     return cache[key]
 
@@ -515,6 +521,8 @@ if run_clicked:
     except ValueError as error:
         st.error(f"The comparison could not run: {error}", icon=":material/error:")
     progress_bar.empty()
+while len(results) > MAX_COMPARISONS:  # a session keeps its last few comparisons, not every one
+    results.pop(next(iter(results)))
 
 if comparison_key not in results:
     st.info(f"Not run yet for these settings (batch size {batch_size}, hybrid alpha {v['alpha']:.2f}). "

@@ -182,6 +182,9 @@ def _new_races(name: str, mode: FailureMode, fix_on: bool, seed: int, rounds: in
     data = make_dataset(mode.dataset, n_pool=N_POOL, n_test=N_TEST, random_state=int(seed))
     races = {"off": lab.start(mode, int(seed), "off", data=data),
              "on": lab.start(mode, int(seed), "on" if fix_on else "off", data=data)}
+    for race in races.values():  # past rounds' pool utilities are never read here
+        for loop in race.loops.values():
+            loop.keep_utilities = 0
     session[f"{PAGE}.{name}.races"] = races
     session[f"{PAGE}.{name}.key"] = key
     session[f"{PAGE}.{name}.pool_alpha"] = figures.pool_mask(data.X_pool, data.bounds)

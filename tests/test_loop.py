@@ -223,3 +223,34 @@ def test_cached_properties_of_different_loops_do_not_wait_for_each_other():
     assert time.perf_counter() - started < 0.6  # 4 x 0.2 s if they queued
     first = objects[0].value
     assert objects[0].value == first and Slow.calls == 4  # computed once per instance
+
+
+@pytest.mark.parametrize("keep", [0, 1, 3])
+def test_keep_utilities_bounds_what_the_history_holds(keep):
+    from alcore.data import make_dataset
+    from alcore.loop import Race
+
+    data = make_dataset("blobs", n_pool=300, n_test=100)
+    configs = {"m": LoopConfig(strategy="margin")}
+    bounded = Race(data, configs, seed=1, keep_utilities=keep)
+    full = Race(data, configs, seed=1)
+    for _ in range(8):
+        bounded.step()
+        full.step()
+    b, f = bounded.loops["m"].history, full.loops["m"].history
+    assert [r.utilities is not None for r in b] == [False] * (len(b) - keep) + [True] * keep
+    for rb, rf in zip(b, f):  # everything else is the same, bit for bit
+        assert rb.n_labels == rf.n_labels and rb.accuracy == rf.accuracy
+        np.testing.assert_array_equal(rb.queried, rf.queried)
+    for rb, rf in zip(b[len(b) - keep:], f[len(f) - keep:]):
+        np.testing.assert_array_equal(rb.utilities, rf.utilities)
+    assert all(r.utilities is not None for r in f[1:])  # the default keeps them all
+
+
+@pytest.mark.parametrize("bad", [-1, 1.5, True, "2"])
+def test_keep_utilities_must_be_a_count(bad):
+    from alcore.data import make_dataset
+
+    data = make_dataset("blobs", n_pool=50, n_test=20)
+    with pytest.raises(ValueError, match="keep_utilities"):
+        ActiveLoop(data.X_pool, data.X_test, data.y_test, data.n_classes, keep_utilities=bad)
