@@ -33,6 +33,8 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8599)
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--out", help="also save the merged profile here (pstats format)")
+    parser.add_argument("--main", action="store_true",
+                        help="also profile the main thread (the event loop: protobuf, websocket sends)")
     parser.add_argument("--no-profile", action="store_true",
                         help="only time each run (thread CPU): cProfile inflates Python-heavy code 2-3x")
     args = parser.parse_args()
@@ -120,6 +122,19 @@ def main() -> None:
         sys.stdout.write(out.getvalue())
         sys.stdout.flush()
 
+    main_profile = cProfile.Profile(time.thread_time) if args.main else None
+
+    def report_main() -> None:
+        if main_profile is not None:
+            main_profile.disable()
+            out = io.StringIO()
+            print("\n==== main thread (event loop), thread CPU time ====", file=out)
+            stats = pstats.Stats(main_profile, stream=out)
+            stats.sort_stats("tottime").print_stats(args.top // 2)
+            stats.sort_stats("cumulative").print_stats(args.top)
+            sys.stdout.write(out.getvalue())
+
+    atexit.register(report_main)
     atexit.register(report)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
 
@@ -129,6 +144,8 @@ def main() -> None:
     flags = {"server_address": "127.0.0.1", "server_port": args.port, "server_headless": True,
              "browser_gatherUsageStats": False}
     bootstrap.load_config_options(flag_options=flags)
+    if main_profile is not None:
+        main_profile.enable()
     try:
         bootstrap.run(str(ROOT / "app.py"), False, [], flags)
     except (KeyboardInterrupt, SystemExit):
