@@ -63,3 +63,33 @@ def test_a_wait_is_bounded():
         shared.once("k3", lambda report: None, timeout=0.3)
     release.set()
     owner.join()
+
+
+def test_a_stopped_owner_does_not_pass_its_stop_to_the_waiters():
+    """Streamlit stops a session's script by raising a BaseException in it (a rerun, a stop):
+    it must stay in that session; a waiter takes over the work."""
+
+    class Stopped(BaseException):
+        pass
+
+    started = threading.Event()
+
+    def stopped(report):
+        started.set()
+        time.sleep(0.3)
+        raise Stopped()
+
+    outcome = {}
+
+    def owner():
+        try:
+            shared.once("k4", stopped)
+        except Stopped:
+            outcome["owner"] = "stopped"
+
+    thread = threading.Thread(target=owner)
+    thread.start()
+    started.wait(2)
+    outcome["waiter"] = shared.once("k4", lambda report: "computed by the waiter")
+    thread.join()
+    assert outcome == {"owner": "stopped", "waiter": "computed by the waiter"}

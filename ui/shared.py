@@ -47,7 +47,22 @@ def once(key: Hashable, compute: Callable[[Callable[[float], None]], Any],
     The first caller for a key runs it; callers that arrive while it runs wait
     for its result (or its exception) and see its progress through their own
     ``progress`` callback. Raises TimeoutError when a wait exceeds ``timeout``.
+
+    When the computing session is stopped (Streamlit stops a script by raising
+    a BaseException such as its rerun or stop signal inside it), that signal
+    belongs to that session only: a waiter does not inherit it, it takes over
+    and computes itself.
     """
+    while True:
+        outcome = _once(key, compute, progress, timeout)
+        if outcome is not _TAKE_OVER:
+            return outcome
+
+
+_TAKE_OVER = object()
+
+
+def _once(key, compute, progress, timeout):
     with _lock:
         flight = _flights.get(key)
         owner = flight is None
@@ -79,5 +94,7 @@ def once(key: Hashable, compute: Callable[[Callable[[float], None]], Any],
         if waited >= timeout:
             raise TimeoutError(f"waited {timeout:.0f} s for a shared computation")
     if flight.error is not None:
+        if not isinstance(flight.error, Exception):  # the owner's session was stopped, not the work
+            return _TAKE_OVER
         raise flight.error
     return flight.result
