@@ -73,7 +73,7 @@ def test_arena_play_advances_by_itself_and_pause_stops(page, app_url):
     page.goto(f"{app_url}/arena?{SMALL}&speed=fast")
     page.get_by_text("Labels A saves over B").wait_for(timeout=60_000)
     page.get_by_role("button", name="Play").click()
-    page.get_by_text("Round 3 ·").wait_for(timeout=30_000)  # st.fragment(run_every=...) steps on its own
+    page.get_by_text("Round 3 ·").wait_for(timeout=60_000)  # st.fragment(run_every=...) steps on its own
     page.get_by_role("button", name="Pause").click()
     page.get_by_role("button", name="Play").wait_for(timeout=30_000)
     page.wait_for_timeout(1500)
