@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import statistics
 import time
 
@@ -41,7 +42,9 @@ def _timed_thread(self, *args, **kwargs):
 
 script_runner.ScriptRunner._run_script_thread = _timed_thread
 
-PAGE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "app_pages", "batch.py")
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)  # the page imports alcore and ui from the repository root
+PAGE = os.path.join(ROOT, "app_pages", "batch.py")
 
 
 def timed(at: AppTest) -> tuple:
