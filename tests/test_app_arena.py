@@ -10,6 +10,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from apptest_pages import open_page
+
 from alcore.models import MODELS
 from alcore.registry import STRATEGIES
 
@@ -17,15 +19,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 # Small and quick: the multi-seed view runs 5 seeds to 12 labels on a 200-point pool.
 SMALL = dict(pool=200, seeds=3, budget=12, init=4)
-
-
-def open_page(page: str = "arena", timeout: float = 120, **query) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
-    for key, value in query.items():
-        at.query_params[key] = str(value)
-    if page != "home":
-        at.switch_page(f"app_pages/{page}.py")
-    return at.run()
 
 
 def arena(**query) -> AppTest:

@@ -11,18 +11,12 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from apptest_pages import open_page
+
 from alcore import lab
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-
-
-def open_page(page: str, **query) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    for key, value in query.items():
-        at.query_params[key] = str(value)
-    at.switch_page(f"app_pages/{page}.py")
-    return ok(at.run())
 
 
 def ok(at: AppTest) -> AppTest:

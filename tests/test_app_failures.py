@@ -20,6 +20,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from apptest_pages import open_page as shared_open_page
+
 from alcore import lab
 from alcore.failures import FAILURES
 
@@ -60,12 +62,7 @@ def fake(monkeypatch):
 
 
 def open_page(timeout: float = 120, **query) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
-    for key, value in query.items():
-        at.query_params[key] = str(value)
-    at.switch_page("app_pages/failures.py")
-    return at.run()
-
+    return shared_open_page("failures", timeout=timeout, **query)
 
 def ok(at: AppTest) -> AppTest:
     assert not at.exception, [e.value for e in at.exception]

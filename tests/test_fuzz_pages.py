@@ -19,6 +19,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from apptest_pages import open_page
+
 from alcore import lab
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,15 +41,6 @@ LIMITS = {
 SKIP_BUTTONS = {"batch.compare"}
 SKIP_PREFIXES = ("arena.preset.", "batch.preset.")
 SLOW_STRATEGIES = {"eer"}
-
-
-def open_page(page: str, **query) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    for key, value in query.items():
-        at.query_params[key] = str(value)
-    if page != "home":
-        at.switch_page(f"app_pages/{page}.py")
-    return at.run()
 
 
 def no_exception(at: AppTest, what: str) -> None:
