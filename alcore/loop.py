@@ -383,7 +383,7 @@ class ActiveLoop:
         if candidates.size == 0:
             raise ValueError(f"The pool is exhausted: all {self.X_pool.shape[0]} points are labeled.")
         with single_threaded():
-            ctx = self.context()
+            ctx = self.context(self.X_pool[candidates])
             utilities = np.asarray(self.strategy.utility(ctx), dtype=np.float64)
             if self.config.density_beta:
                 utilities = self._weight_by_density(utilities, self.pool_density[candidates])
@@ -419,19 +419,20 @@ class ActiveLoop:
             raise ValueError(f"labels must be integers, one per index ({indices.size}).")
         if indices.min() < 0 or indices.max() >= self.X_pool.shape[0]:
             raise ValueError(f"indices must lie in 0..{self.X_pool.shape[0] - 1}.")
-        if np.unique(indices).size != indices.size:
+        if indices.size > 1 and np.unique(indices).size != indices.size:
             raise ValueError("indices must not repeat a point.")
         if self.labeled_mask[indices].any():
             raise ValueError("Some indices are labeled already; teach only unlabeled points.")
         if labels.min() < 0 or labels.max() >= self.n_classes:
             raise ValueError(f"labels must lie in 0..{self.n_classes - 1}.")
         utilities = None
-        if self._pending is not None and np.array_equal(self._pending[0], indices):
+        if self._pending is not None and self._pending[0].shape == indices.shape \
+                and (self._pending[0] == indices).all():
             utilities = self._pending[1]
         self._pending = None
         self.labeled_mask[indices] = True
-        self._order.extend(int(i) for i in indices)
-        self._labels.extend(int(y) for y in labels)
+        self._order.extend(indices.tolist())
+        self._labels.extend(labels.tolist())
         self._committee = None
         self._temperature = None
         with single_threaded():

@@ -4,6 +4,7 @@ a target accuracy. Every number the app shows people comes through here."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from scipy import stats as scipy_stats
@@ -30,6 +31,24 @@ class Estimate:
         return text
 
 
+@lru_cache(maxsize=512)
+def _t_quantile(degrees_of_freedom: int) -> float:
+    return float(scipy_stats.t.ppf(0.975, degrees_of_freedom))
+
+
+def _t_quantiles(degrees_of_freedom: np.ndarray) -> np.ndarray:
+    """Student-t 97.5% quantiles for integer degrees of freedom, any shape.
+
+    The counts are whole numbers and repeat (every round of a race has the
+    same number of seeds), so each distinct one is looked up once: scipy's
+    ``t.ppf`` costs about half a millisecond per call, every page rerun.
+    """
+    degrees_of_freedom = np.asarray(degrees_of_freedom)
+    distinct, where = np.unique(degrees_of_freedom, return_inverse=True)
+    quantiles = np.array([_t_quantile(int(df)) for df in distinct])
+    return quantiles[where].reshape(degrees_of_freedom.shape)
+
+
 def mean_interval(values, axis: int = 0):
     """Mean and Student-t 95% interval along an axis, ignoring NaN.
 
@@ -50,7 +69,7 @@ def mean_interval(values, axis: int = 0):
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.nanmean(values, axis=axis) if values.size else np.nan
         spread = np.nanstd(values, axis=axis, ddof=1) / np.sqrt(count)
-        half = scipy_stats.t.ppf(0.975, np.maximum(count - 1, 1)) * spread
+        half = _t_quantiles(np.maximum(count - 1, 1)) * spread
     half = np.where(count >= 2, half, np.nan)
     return mean, mean - half, mean + half
 

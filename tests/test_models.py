@@ -5,7 +5,7 @@ import pytest
 from sklearn.linear_model import LogisticRegression
 from sklearn.neighbors import KNeighborsClassifier
 
-from alcore.models import MODELS, Committee, SoftmaxRegression, TaskModel, make_model
+from alcore.models import MODELS, Committee, SoftmaxRegression, TaskModel, _solve_positive_definite, make_model
 
 
 @pytest.fixture
@@ -44,6 +44,14 @@ def test_softmax_regression_warm_start_reaches_the_same_solution(three_classes):
     np.testing.assert_allclose(warm.weights_, cold.weights_, atol=1e-5)
 
 
+
+def test_positive_definite_solve_and_its_fallback():
+    spd = np.array([[4.0, 1.0, 0.0], [1.0, 3.0, 0.5], [0.0, 0.5, 2.0]])
+    vector = np.array([1.0, -2.0, 0.5])
+    np.testing.assert_allclose(spd @ _solve_positive_definite(spd, vector), vector)
+    indefinite = np.array([[0.0, 1.0], [1.0, 0.0]])  # Cholesky fails; the general solver answers
+    np.testing.assert_allclose(_solve_positive_definite(indefinite, np.array([2.0, 3.0])), [3.0, 2.0])
+
 def test_softmax_regression_needs_two_classes():
     with pytest.raises(ValueError, match="two classes"):
         SoftmaxRegression().fit(np.zeros((3, 2)), [1, 1, 1])
@@ -60,13 +68,16 @@ def test_every_model_gives_one_column_per_task_class(name, three_classes):
     np.testing.assert_allclose(probs.sum(axis=1), 1.0, atol=1e-9)
     assert np.all(probs[:, [1, 3, 4]] == 0.0)
     assert model.note == ""
+    np.testing.assert_array_equal(model.predict(X), np.argmax(probs, axis=1))  # the estimator's own predict
     full = model.fit(X, y).predict_proba(X)
     assert full.shape == (90, 5) and np.mean(np.argmax(full, axis=1) == y) > 0.6
+    np.testing.assert_array_equal(model.predict(X), np.argmax(full, axis=1))
 
 
 def test_single_class_gives_uniform_prediction_and_a_note():
     model = TaskModel(make_model("logreg"), n_classes=4).fit(np.ones((3, 2)), np.array([2, 2, 2]))
     np.testing.assert_allclose(model.predict_proba(np.zeros((2, 2))), 0.25)
+    np.testing.assert_array_equal(model.predict(np.zeros((2, 2))), [0, 0])  # argmax of a uniform row
     assert "one class" in model.note.lower()
 
 
@@ -79,6 +90,8 @@ def test_task_model_bad_input():
         TaskModel(make_model("logreg"), 2).fit(np.zeros((2, 2)), np.array([0, 5]))
     with pytest.raises(ValueError, match="not fitted"):
         TaskModel(make_model("logreg"), 2).predict_proba(np.zeros((1, 2)))
+    with pytest.raises(ValueError, match="not fitted"):
+        TaskModel(make_model("logreg"), 2).predict(np.zeros((1, 2)))
     with pytest.raises(ValueError, match="model must be one of"):
         make_model("perceptron")
 

@@ -15,6 +15,22 @@ def test_mean_interval_hand_worked():
     np.testing.assert_allclose(high, [2.0 + half, 10.0])
 
 
+
+@pytest.mark.filterwarnings("ignore:Mean of empty slice", "ignore:Degrees of freedom")
+def test_mean_interval_matches_scipy_per_column_with_missing_runs():
+    rng = np.random.default_rng(3)
+    values = rng.normal(size=(12, 9))
+    values[rng.random(values.shape) < 0.3] = np.nan  # columns with different run counts
+    values[:, 0] = np.nan
+    values[1:, 1] = np.nan  # one finite run: no interval
+    mean, low, high = mean_interval(values)
+    for column in range(2, values.shape[1]):
+        runs = values[:, column][np.isfinite(values[:, column])]
+        reference = scipy_stats.t.interval(0.95, runs.size - 1, loc=runs.mean(), scale=scipy_stats.sem(runs))
+        np.testing.assert_allclose([low[column], high[column]], reference, rtol=1e-12)
+        assert mean[column] == pytest.approx(runs.mean())
+    assert np.isnan(low[:2]).all() and np.isnan(high[:2]).all()
+
 def test_estimate_ignores_nan_and_formats():
     result = estimate([1.0, 2.0, np.nan, 3.0])
     assert result.n == 3 and result.mean == 2.0
