@@ -3,6 +3,7 @@ a target accuracy. Every number the app shows people comes through here."""
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -149,3 +150,70 @@ def paired_saving(needed_active, needed_baseline, rng=None, n_boot: int = 2000) 
     boot = 1.0 - active[rows].mean(axis=1) / np.maximum(baseline[rows].mean(axis=1), 1e-12)
     low, high = np.percentile(boot, [2.5, 97.5])
     return Estimate(float(saving), float(low), float(high), int(active.size))
+
+
+@dataclass(frozen=True)
+class RaceSummary:
+    """What a race between two learners over many seeds shows at one target accuracy.
+
+    Attributes
+    ----------
+    labels : numpy.ndarray of shape (n_points,)
+        Label counts at which accuracy was recorded.
+    bands : dict of str to (mean, low, high)
+        Each learner's mean accuracy per point, with its 95% interval.
+    needed : dict of str to Estimate
+        Labels each learner needs to first reach the target, over the seeds
+        where it does.
+    reached : dict of str to int
+        Seeds in which each learner reaches the target.
+    saving : Estimate
+        Share of labels the first learner saves over the second
+        (:func:`paired_saving`; negative when it needs more).
+    final : Estimate
+        First minus second learner's accuracy at the last point.
+    n_seeds : int
+    """
+
+    labels: np.ndarray
+    bands: dict
+    needed: dict
+    reached: dict
+    saving: Estimate
+    final: Estimate
+    n_seeds: int
+
+
+def summarize_race(labels, accuracy: dict, target: float, first: str, second: str) -> RaceSummary:
+    """Summarise a multi-seed race (as from :func:`alcore.loop.race_curves`) at a target accuracy.
+
+    Parameters
+    ----------
+    labels : array-like of shape (n_points,)
+    accuracy : dict of str to array-like of shape (n_seeds, n_points)
+        Every learner's curves; NaN where a seed has no value.
+    target : float
+        Accuracy to reach.
+    first, second : str
+        The learners compared by ``saving`` and ``final`` (first minus second).
+
+    Returns
+    -------
+    RaceSummary
+    """
+    for name in (first, second):
+        if name not in accuracy:
+            raise ValueError(f"{name!r} is not one of the learners {sorted(accuracy)}.")
+    labels = as_float_array(labels, "labels", ndim=1)
+    with warnings.catch_warnings():  # a point or a sample with fewer than two finite runs has no interval
+        warnings.simplefilter("ignore", RuntimeWarning)
+        bands = {name: mean_interval(acc) for name, acc in accuracy.items()}
+        per_seed = {name: labels_to_reach(labels, acc, target) for name, acc in accuracy.items()}
+        needed = {name: estimate(n) for name, n in per_seed.items()}
+        final = estimate(np.asarray(accuracy[first])[:, -1] - np.asarray(accuracy[second])[:, -1])
+    return RaceSummary(
+        labels=labels.astype(int), bands=bands, needed=needed,
+        reached={name: int(np.isfinite(n).sum()) for name, n in per_seed.items()},
+        saving=paired_saving(per_seed[first], per_seed[second]), final=final,
+        n_seeds=int(np.asarray(accuracy[first]).shape[0]),
+    )

@@ -8,7 +8,6 @@ reruns only that; the 20-seed view below is cached per configuration.
 from __future__ import annotations
 
 import time
-import warnings
 
 import numpy as np
 import streamlit as st
@@ -17,9 +16,10 @@ from alcore.data import DATASETS, make_dataset
 from alcore.loop import LoopConfig, Race, race_curves
 from alcore.models import MODELS
 from alcore.registry import STRATEGIES
-from alcore.stats import estimate, labels_to_reach, mean_interval, paired_saving
+from alcore.stats import summarize_race
 from ui import controls, figures, shared, state
 from ui.state import Param
+from ui.verdicts import race_verdict
 
 PAGE = "arena"
 GRID = 60                       # model map resolution (60 x 60 predictions per panel)
@@ -348,33 +348,14 @@ with st.expander("How to read the picture"):
 
 # -- the same race over many seeds -------------------------------------------------------------
 
-class _NotCached(LookupError):
-    """Raised by :func:`cached_multi_seed` when the configuration is not in the cache yet."""
-
-
-@st.cache_data(show_spinner=False, max_entries=256)
-def cached_multi_seed(data_kwargs: tuple, learners: tuple, budget: int, seed_size: int, n_seeds: int,
-                      _result=None):
-    """The multi-seed race's result for this configuration, cached per configuration.
-
-    Called without ``_result`` it returns the cached value or raises
-    ``_NotCached`` (exceptions are not cached); called with ``_result`` it
-    stores it. The work itself runs outside (:func:`multi_seed`), so it can
-    show a progress bar: Streamlit does not let a cached function draw on
-    elements made outside it.
-    """
-    if _result is None:
-        raise _NotCached
-    return _result
-
-
 def multi_seed(data_kwargs: tuple, learners: tuple, budget: int, seed_size: int, n_seeds: int,
                progress=None):
-    """The race over seeds 0..n_seeds-1: (labels, {name: (n_seeds, n_points) accuracy})."""
-    key = (data_kwargs, learners, budget, seed_size, n_seeds)
+    """The race over seeds 0..n_seeds-1: (labels, {name: (n_seeds, n_points) accuracy}), cached per
+    configuration."""
+    key = ("arena.multi_seed", data_kwargs, learners, budget, seed_size, n_seeds)
     try:
-        return cached_multi_seed(*key)
-    except _NotCached:
+        return shared.cached(key)
+    except shared.NotCached:
         pass
     configs = {name: LoopConfig(model=model, strategy=strategy, batch_size=batch)
                for name, model, strategy, batch in learners}
@@ -385,8 +366,7 @@ def multi_seed(data_kwargs: tuple, learners: tuple, budget: int, seed_size: int,
 
     # A room that opens the page together asks for the same race at once: one session runs it,
     # the others wait for it and show its progress (ui.shared), then everyone reads the cache.
-    result = shared.once(("arena.multi_seed",) + key, compute, progress=progress)
-    return cached_multi_seed(*key, _result=result)
+    return shared.cache(key, shared.once(key, compute, progress=progress))
 
 
 st.subheader(f"Over {v['seeds']} seeds")
@@ -414,57 +394,28 @@ target = st.slider("Target accuracy", 0.5, 0.99, step=0.01, key=state.key(PAGE, 
 st.caption("How many labels does each learner need to first reach this accuracy?")
 state.write_url(PAGE, PARAMS)
 
-with warnings.catch_warnings():  # a point where fewer than two seeds remain has no interval: a gap
-    warnings.simplefilter("ignore", RuntimeWarning)
-    bands = {name: mean_interval(acc) for name, acc in accuracy.items()}
-y_range = figures.accuracy_range(*(band[1] for band in bands.values()), target)
-st.plotly_chart(figures.curves_with_band(labels, bands, target=target, height=320, y_range=y_range), theme=None,
-                config=figures.PLOTLY_CONFIG, key=f"{PAGE}.bands")
+summary_key = (race_key[0], learners, int(v["budget"]), int(v["init"]), int(v["seeds"]), target)
+if session.get(f"{PAGE}.summary_key") != summary_key:  # a Step does not change it: keep it between runs
+    summary = summarize_race(labels, accuracy, target, names[0], names[1])
+    session[f"{PAGE}.summary"] = (summary, figures.curves_with_band(
+        labels, summary.bands, target=target, height=320,
+        y_range=figures.accuracy_range(*(band[1] for band in summary.bands.values()), target)))
+    session[f"{PAGE}.summary_key"] = summary_key
+summary, bands_figure = session[f"{PAGE}.summary"]
+st.plotly_chart(bands_figure, theme=None, config=figures.PLOTLY_CONFIG, key=f"{PAGE}.bands")
 
-name_a, name_b = names[0], names[1]
-n_seeds = accuracy[name_a].shape[0]
-with warnings.catch_warnings():  # a sample with one finite run has no interval (NaN); numpy warns
-    warnings.simplefilter("ignore", RuntimeWarning)
-    needed = {name: labels_to_reach(labels, acc, target) for name, acc in accuracy.items()}
-    needed_text = {name: estimate(n).format(1) for name, n in needed.items()}
-    saving = paired_saving(needed[name_a], needed[name_b])
-    final = estimate(accuracy[name_a][:, -1] - accuracy[name_b][:, -1])
 cards = st.columns(3)
-for column, name in zip(cards, (name_a, name_b)):
-    reached = int(np.isfinite(needed[name]).sum())
-    column.metric(f"{name}: labels to reach {target:.0%}", needed_text[name],
-                  f"reached in {reached} of {n_seeds} seeds", delta_color="off", delta_arrow="off")
-cards[2].metric("Labels A saves over B", saving.format(0, 100, "%"),
-                f"over {saving.n} seeds where both reached it", delta_color="off", delta_arrow="off")
+for column, name in zip(cards, names):
+    column.metric(f"{name}: labels to reach {target:.0%}", summary.needed[name].format(1),
+                  f"reached in {summary.reached[name]} of {summary.n_seeds} seeds", delta_color="off",
+                  delta_arrow="off")
+cards[2].metric("Labels A saves over B", summary.saving.format(0, 100, "%"),
+                f"over {summary.saving.n} seeds where both reached it", delta_color="off", delta_arrow="off")
 st.caption("Mean and 95% interval over seeds. The saving is 1 - (A's labels / B's labels), "
            "with a paired bootstrap interval; negative means A needs more.")
 
-b_random = STRATEGIES[v["b"]].is_random
-b_word = "random sampling" if b_random else f"B ({STRATEGIES[v['b']].label})"
-if saving.n == 0:
-    verdict, kind = (f"Within the budget, A and {b_word} never both reach {target:.0%} in the same seed, so "
-                     "there is no saving to measure. Try a lower target or a larger budget."), st.info
-elif saving.low > 0:
-    verdict, kind = (f"To reach {target:.0%}, A needs {saving.format(0, 100, '%')} fewer labels than "
-                     f"{b_word}; the interval is above zero.", st.success)
-elif saving.high < 0:
-    verdict, kind = (f"{b_word[0].upper() + b_word[1:]} wins here: A needs {-saving.mean:.0%} more labels "
-                     f"to reach {target:.0%} (interval {-saving.high:.0%} to {-saving.low:.0%} more).",
-                     st.warning)
-else:
-    verdict, kind = (f"No clear winner at {target:.0%}: the saving's interval "
-                     f"({saving.format(0, 100, '%')}) includes zero, so over {n_seeds} seeds A and "
-                     f"{b_word} need about the same number of labels.", st.warning)
-if np.isnan(final.low):
-    end = f"At {labels[-1]} labels, A's accuracy minus B's is {final.format(1, 100)} points."
-elif final.low > 0:
-    end = f"At {labels[-1]} labels A is still ahead by {final.format(1, 100)} points."
-elif final.high < 0:
-    end = f"At {labels[-1]} labels B is ahead by {(-final.mean) * 100:.1f} points ({-final.high * 100:.1f} " \
-          f"to {-final.low * 100:.1f})."
-else:
-    end = (f"At {labels[-1]} labels they are level: A minus B is {final.format(1, 100)} points, an interval "
-           "that includes zero.")
-kind(f"{verdict} {end}", icon=":material/balance:")
+second = "random sampling" if STRATEGIES[v["b"]].is_random else f"B ({STRATEGIES[v['b']].label})"
+verdict = race_verdict(summary, target, second)
+{"success": st.success, "warning": st.warning, "info": st.info}[verdict.kind](verdict.text, icon=":material/balance:")
 if elapsed > 0.5:
     st.caption(f"Computed in {elapsed:.1f} s and cached: the same settings come back instantly.")

@@ -27,7 +27,7 @@ from alcore.data import DATASETS, make_dataset
 from alcore.failures import FAILURES, FailureMode
 from alcore.models import MODELS
 from alcore.registry import STRATEGIES
-from ui import controls, figures, state
+from ui import controls, figures, shared, state
 from ui.state import Param
 
 PAGE = "failures"
@@ -411,21 +411,15 @@ def live_figures(name: str, loops: dict, data, fix_on: bool, revision: int) -> N
 
 # -- the measured effect over seeds ------------------------------------------------------------------
 
-class _NotCached(LookupError):
-    """Raised by :func:`cached_condition` when the configuration is not in the cache yet."""
-
-
-@st.cache_data(show_spinner=False, max_entries=256)
 def cached_condition(mode: FailureMode, condition: str, n_seeds: int, _result=None):
     """One condition's figures over seeds 0..n_seeds-1, cached per (failure with its fix, condition).
 
-    As on the Arena: without ``_result`` it returns the cached value or raises
-    ``_NotCached``; with it, it stores it. The work itself runs in
+    Without ``_result`` it returns the cached value or raises
+    ``shared.NotCached``; with it, it stores it. The work itself runs in
     :func:`_workshop`'s background worker.
     """
-    if _result is None:
-        raise _NotCached
-    return _result
+    key = ("failures.condition", mode, condition, n_seeds)
+    return shared.cached(key) if _result is None else shared.cache(key, _result)
 
 
 @dataclass
@@ -499,7 +493,7 @@ def _result_or_job(key: tuple):
     """(result, None) when the measurement is cached, else (None, its running job)."""
     try:
         return cached_condition(*key), None
-    except _NotCached:
+    except shared.NotCached:
         pass
     shop = _workshop()
     now = time.monotonic()
@@ -565,7 +559,7 @@ def _cached(mode: FailureMode, n_seeds: int) -> bool:
     for condition in ("off", "on", "random"):
         try:
             cached_condition(*_job_key(mode, condition, n_seeds))
-        except _NotCached:
+        except shared.NotCached:
             return False
     return True
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from scipy import stats as scipy_stats
 
-from alcore.stats import Estimate, estimate, labels_to_reach, mean_interval, paired_saving
+from alcore.stats import Estimate, estimate, labels_to_reach, mean_interval, paired_saving, summarize_race
 
 
 def test_mean_interval_hand_worked():
@@ -53,3 +53,21 @@ def test_paired_saving():
     assert np.isnan(paired_saving([np.nan], [10]).mean)
     worse = paired_saving([30, 25, 35, 28], [20, 22, 18, 25])
     assert worse.mean < 0 and worse.high < 0  # honest: active needs more here
+
+
+def test_summarize_race_against_the_parts():
+    rng = np.random.default_rng(1)
+    labels = np.arange(4, 14)
+    a = np.clip(np.linspace(0.6, 0.95, 10) + rng.normal(0, 0.02, (8, 10)), 0, 1)
+    b = np.clip(np.linspace(0.5, 0.9, 10) + rng.normal(0, 0.02, (8, 10)), 0, 1)
+    summary = summarize_race(labels, {"A": a, "B": b}, 0.8, "A", "B")
+    assert summary.n_seeds == 8 and list(summary.labels) == list(labels)
+    for name, acc in (("A", a), ("B", b)):
+        np.testing.assert_allclose(summary.bands[name][0], acc.mean(axis=0))
+        needed = labels_to_reach(labels, acc, 0.8)
+        assert summary.needed[name] == estimate(needed)
+        assert summary.reached[name] == np.isfinite(needed).sum()
+    assert summary.saving == paired_saving(labels_to_reach(labels, a, 0.8), labels_to_reach(labels, b, 0.8))
+    assert summary.final == estimate(a[:, -1] - b[:, -1])
+    with pytest.raises(ValueError, match="not one of the learners"):
+        summarize_race(labels, {"A": a}, 0.8, "A", "C")

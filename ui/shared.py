@@ -10,6 +10,10 @@ put them through ``st.cache_data`` (which copies) before a page keeps them.
 Only keys being computed right now are held here (removed when done), so the
 registry stays as small as the number of distinct computations in flight.
 Nothing per session is kept.
+
+:func:`cached` and :func:`cache` are the pages' one results cache (``st.cache_data``,
+so every caller gets its own copy), with lookup and storing apart: the work runs
+outside a cached function, where it may draw a progress bar.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable, Hashable, Optional
+
+import streamlit as st
 
 POLL = 0.2  # seconds between progress updates of a waiting session
 
@@ -98,3 +104,28 @@ def _once(key, compute, progress, timeout):
             return _TAKE_OVER
         raise flight.error
     return flight.result
+
+
+class NotCached(LookupError):
+    """Raised by :func:`cached` when a result is not in the cache yet."""
+
+
+@st.cache_data(show_spinner=False, max_entries=1024)
+def _results(key: tuple, _result=None):
+    # Without _result: the cached value, or NotCached (exceptions are not cached). With it: store it.
+    if _result is None:
+        raise NotCached(key)
+    return _result
+
+
+def cached(key: tuple) -> Any:
+    """The result stored under ``key`` (a copy), or raise :class:`NotCached`.
+
+    Start keys with the page's name, such as ``("arena.multi_seed", ...)``.
+    """
+    return _results(key)
+
+
+def cache(key: tuple, result: Any) -> Any:
+    """Store ``result`` under ``key`` and return the cache's copy of it."""
+    return _results(key, _result=result)
