@@ -102,11 +102,11 @@ st.markdown("Two learners get the same pool, the same starting labels and the sa
             "Each step, each one asks for a label. **A** picks with an active-learning strategy; "
             "**B** is random sampling unless you change it. Who learns faster?")
 
-preset_columns = st.columns(len(PRESETS) + 1, vertical_alignment="center")
-preset_columns[0].markdown("**Presets**")
-for column, (name, preset) in zip(preset_columns[1:], PRESETS.items()):
-    column.button(preset["label"], key=f"{PAGE}.preset.{name}", on_click=_apply_preset, args=(name,),
-                  help=preset["text"], use_container_width=True)
+preset_row = st.container(horizontal=True, vertical_alignment="center")
+preset_row.markdown("**Presets**", width="content")
+for name, preset in PRESETS.items():
+    preset_row.button(preset["label"], key=f"{PAGE}.preset.{name}", on_click=_apply_preset, args=(name,),
+                      help=preset["text"])
 st.caption("Presets set everything at once (hover for what 20 seeds showed). Blobs: active learning "
            "is ahead for the first few labels, then random catches up. Curved boundary: active learning "
            "needs about half the labels to reach 95%. Many classes: margin beats entropy.")
@@ -253,7 +253,6 @@ def live_race() -> None:
     if f"{PAGE}.step_error" in session:
         st.error(session[f"{PAGE}.step_error"], icon=":material/error:")
     race = session[f"{PAGE}.race"]  # Reset and New seed make a new one
-    state.write_url(PAGE, PARAMS)
 
     loops = race.loops
     first = next(iter(loops.values()))
@@ -265,11 +264,11 @@ def live_race() -> None:
                  " · **budget used**: raise it in the sidebar, or Reset" if _finished(race) else "")
               + (" · playing: Step and Run 10 add steps on top; Reset, New seed or a new setting "
                  "starts again from the starting labels" if is_playing else ""))
-    top = st.columns([3, 2], vertical_alignment="center")
-    top[0].markdown(status)
-    show_scores = top[1].toggle("Show acquisition scores", key=state.key(PAGE, "scores"),
-                                help="Swap the model's confidence for the strategy's scores: "
-                                     "dark where it most wants a label.")
+    top = st.container(horizontal=True, vertical_alignment="center")
+    top.markdown(status, width="stretch")
+    show_scores = top.toggle("Show acquisition scores", key=state.key(PAGE, "scores"),
+                             help="Swap the model's confidence for the strategy's scores: "
+                                  "dark where it most wants a label.")
     state.write_url(PAGE, PARAMS)
 
     for note in dict.fromkeys(loop.note for loop in loops.values() if loop.note):
@@ -315,17 +314,15 @@ def live_race() -> None:
                    "line is its decision boundary. Grey dots are unlabeled, coloured dots labeled, the "
                    "ring is the newest query. Bottom: test accuracy after each label in this race; the "
                    "dotted line is now.")
-    for loop_note in {loop.note for loop in loops.values() if loop.note}:
-        st.info(loop_note, icon=":material/info:")
 
-    cards = st.columns(3)
+    cards = st.container(horizontal=True)
     (name_a, loop_a), (name_b, loop_b) = list(loops.items())[:2]
     acc_a, acc_b = loop_a.curve[1][-1], loop_b.curve[1][-1]
-    cards[0].metric(f"{name_a}: accuracy now", f"{acc_a:.1%}", f"{100 * (acc_a - acc_b):+.1f} pts vs B",
-                    delta_color="normal" if acc_a != acc_b else "off")
-    cards[1].metric(f"{name_b}: accuracy now", f"{acc_b:.1%}", f"{100 * (acc_b - acc_a):+.1f} pts vs A",
-                    delta_color="normal" if acc_a != acc_b else "off")
-    cards[2].metric(f"Labels each (budget {v['budget']})", f"{loop_a.n_labeled}")
+    cards.metric(f"{name_a}: accuracy now", f"{acc_a:.1%}", f"{100 * (acc_a - acc_b):+.1f} pts vs B",
+                 delta_color="normal" if acc_a != acc_b else "off")
+    cards.metric(f"{name_b}: accuracy now", f"{acc_b:.1%}", f"{100 * (acc_b - acc_a):+.1f} pts vs A",
+                 delta_color="normal" if acc_a != acc_b else "off")
+    cards.metric(f"Labels each (budget {v['budget']})", f"{loop_a.n_labeled}")
     st.caption("Accuracy on the held-out test set, which no learner ever sees. One race is one "
                "roll of the dice: the view below repeats it over many seeds.")
 
@@ -404,13 +401,13 @@ if session.get(f"{PAGE}.summary_key") != summary_key:  # a Step does not change 
 summary, bands_figure = session[f"{PAGE}.summary"]
 st.plotly_chart(bands_figure, theme=None, config=figures.PLOTLY_CONFIG, key=f"{PAGE}.bands")
 
-cards = st.columns(3)
-for column, name in zip(cards, names):
-    column.metric(f"{name}: labels to reach {target:.0%}", summary.needed[name].format(1),
-                  f"reached in {summary.reached[name]} of {summary.n_seeds} seeds", delta_color="off",
-                  delta_arrow="off")
-cards[2].metric("Labels A saves over B", summary.saving.format(0, 100, "%"),
-                f"over {summary.saving.n} seeds where both reached it", delta_color="off", delta_arrow="off")
+cards = st.container(horizontal=True)
+for name in names:
+    cards.metric(f"{name}: labels to reach {target:.0%}", summary.needed[name].format(1),
+                 f"reached in {summary.reached[name]} of {summary.n_seeds} seeds", delta_color="off",
+                 delta_arrow="off")
+cards.metric("Labels A saves over B", summary.saving.format(0, 100, "%"),
+             f"over {summary.saving.n} seeds where both reached it", delta_color="off", delta_arrow="off")
 st.caption("Mean and 95% interval over seeds. The saving is 1 - (A's labels / B's labels), "
            "with a paired bootstrap interval; negative means A needs more.")
 

@@ -48,11 +48,10 @@ def test_score_rgb_scales_to_the_map_and_handles_flat_and_nan():
     assert np.allclose(F.score_rgb(np.full(4, 7.0)), 255)
 
 
-def test_boundary_mask_marks_where_the_class_flips():
-    probs = np.zeros((4, 4, 2))
-    probs[:, :2, 0] = 1
-    probs[:, 2:, 1] = 1
-    edge = F.boundary_mask(probs)
+def test_edges_mark_where_the_class_flips():
+    top = np.zeros((4, 4), dtype=np.uint8)
+    top[:, 2:] = 1
+    edge = F._edges(top)
     assert edge[:, 2].all() and edge.sum() == 4
 
 
@@ -87,6 +86,50 @@ def test_panel_image_multiclass_and_scores():
     image = F.panel_image(probs, BOUNDS, grid_scores=rng.random((30, 30)), long_side=120)
     assert image.shape == (60, 120, 3)
 
+
+
+def _resized(values, height, width):
+    """The reference resize: bilinear on floats."""
+    image = Image.fromarray(np.ascontiguousarray(values, dtype=np.float32), mode="F")
+    return np.asarray(image.resize((width, height), Image.BILINEAR), dtype=float)
+
+
+@pytest.mark.parametrize("n_classes", [2, 3, 5])
+def test_panel_colours_are_probability_rgb_of_the_resized_probabilities(n_classes):
+    """Each pixel has probability_rgb's colour for the bilinearly resized probabilities (to palette steps)."""
+    xs, ys, points = F.make_grid(BOUNDS, 40)
+    centres = np.column_stack([np.cos(np.arange(n_classes)), np.sin(np.arange(n_classes))])
+    logits = -2.0 * ((points[:, None, :] - centres[None]) ** 2).sum(axis=2)
+    probs = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    probs = probs.reshape(40, 40, n_classes)
+    image = F.panel_image(probs, BOUNDS, long_side=160, boundary=False).astype(float)
+    upscaled = np.stack([_resized(probs[::-1, :, c], 80, 160) for c in range(n_classes)], axis=-1)
+    reference = F.probability_rgb(upscaled)
+    ordered = np.sort(upscaled, axis=-1)
+    # away from near-ties, which rounding to 0-255 levels may flip (the last class is derived from
+    # the others, so it can be a few levels off)
+    clear = ordered[..., -1] - ordered[..., -2] > 6 / 255
+    assert clear.mean() > 0.9
+    assert np.abs(image - reference)[clear].max() <= 4  # a palette step and a rounding
+
+
+
+def test_a_near_tie_still_draws_one_clean_boundary():
+    """Two classes 0.0002 apart across the plot: the boundary is still one straight line (no staircase)."""
+    xs, ys, points = F.make_grid(BOUNDS, 60)
+    tilt = 1e-4 * points[:, 0]
+    probs = np.column_stack([0.45 + tilt, 0.45 - tilt, np.full(len(points), 0.1)]).reshape(60, 60, 3)
+    image = F.panel_image(probs, BOUNDS, long_side=200)
+    dark = np.argwhere((image == F.BOUNDARY_RGB).all(axis=2))
+    assert dark.size and np.all(np.abs(dark[:, 1] - 100) <= 2)
+
+def test_score_map_colours_are_score_rgb_of_the_resized_scores():
+    rng = np.random.default_rng(2)
+    scores = _resized(rng.random((6, 6)), 40, 40)  # a smooth map
+    image = F.panel_image(linear_probs(40), BOUNDS, grid_scores=scores, long_side=160, boundary=False)
+    scaled = (scores - scores.min()) / (scores.max() - scores.min())
+    reference = F.score_rgb(_resized(scaled[::-1], 80, 160))
+    assert np.abs(image.astype(float) - reference).max() <= 4  # PIL resizes bytes in fixed point
 
 @pytest.mark.parametrize("encode, kind", [(F.jpeg_data_uri, "jpeg"), (F.png_data_uri, "png")])
 def test_data_uris_decode(encode, kind):

@@ -149,23 +149,21 @@ def run_buttons(key: str, *, playing: bool = False, finished: bool = False,
     str or None
         The clicked action, one of :data:`ACTIONS`, or None.
     """
-    columns = st.columns([1, 1, 1.1, 1.2, 1.2, 3.5], gap="small", vertical_alignment="center")
+    # One horizontal row: a single layout block (columns would add one block per button).
+    row = st.container(horizontal=True, vertical_alignment="center", gap="small")
     buttons = [
-        (columns[0], "step", "Step", None, finished, "Each learner asks for one more label (one batch)."),
-        (columns[1], "run10", "Run 10", None, finished, "Ten steps at once."),
-        (columns[2], "pause", "Pause", ":material/pause:", False, "Stop stepping automatically.")
+        ("step", "Step", None, finished, "Each learner asks for one more label (one batch)."),
+        ("run10", "Run 10", None, finished, "Ten steps at once."),
+        ("pause", "Pause", ":material/pause:", False, "Stop stepping automatically.")
         if playing else
-        (columns[2], "play", "Play", ":material/play_arrow:", finished, "Step automatically until the "
-                                                                          "budget is used."),
-        (columns[3], "reset", "Reset", ":material/replay:", False,
-         "Start the same race again: same data, same starting labels."),
-        (columns[4], "new_seed", "New seed", ":material/casino:", False,
-         "A fresh draw of the data and the starting labels."),
+        ("play", "Play", ":material/play_arrow:", finished, "Step automatically until the budget is used."),
+        ("reset", "Reset", ":material/replay:", False, "Start the same race again: same data, same starting labels."),
+        ("new_seed", "New seed", ":material/casino:", False, "A fresh draw of the data and the starting labels."),
     ]
     action = None
-    for column, name, label, icon, disabled, help_text in buttons:
+    for name, label, icon, disabled, help_text in buttons:
         callback = dict(on_click=on_action, args=(name,)) if on_action is not None else {}
-        if column.button(label, key=f"{key}.{name}", icon=icon, disabled=disabled, help=help_text,
-                         type="primary" if name == "step" else "secondary", **callback):
+        if row.button(label, key=f"{key}.{name}", icon=icon, disabled=disabled, help=help_text,
+                      type="primary" if name == "step" else "secondary", **callback):
             action = name
     return action
