@@ -347,23 +347,29 @@ with st.expander("How to read the picture"):
 
 def multi_seed(data_kwargs: tuple, learners: tuple, budget: int, seed_size: int, n_seeds: int,
                progress=None):
-    """The race over seeds 0..n_seeds-1: (labels, {name: (n_seeds, n_points) accuracy}), cached per
-    configuration."""
+    """The race over seeds 0..n_seeds-1: (labels, {name: (n_seeds, n_points) accuracy}).
+
+    Cached per configuration for every session, and kept in this session (its
+    own copy) while the configuration stays, so a rerun does not even copy it.
+    """
     key = ("arena.multi_seed", data_kwargs, learners, budget, seed_size, n_seeds)
-    try:
-        return shared.cached(key)
-    except shared.NotCached:
-        pass
-    configs = {name: LoopConfig(model=model, strategy=strategy, batch_size=batch)
-               for name, model, strategy, batch in learners}
+    kept = session.get(f"{PAGE}.multi_seed")
+    if kept is None or kept[0] != key:
+        try:
+            result = shared.cached(key)
+        except shared.NotCached:
+            configs = {name: LoopConfig(model=model, strategy=strategy, batch_size=batch)
+                       for name, model, strategy, batch in learners}
 
-    def compute(report):
-        return race_curves(lambda s: make_dataset(**dict(data_kwargs), random_state=s), configs,
-                           range(n_seeds), budget, seed_size=seed_size, progress=report)
+            def compute(report):
+                return race_curves(lambda s: make_dataset(**dict(data_kwargs), random_state=s), configs,
+                                   range(n_seeds), budget, seed_size=seed_size, progress=report)
 
-    # A room that opens the page together asks for the same race at once: one session runs it,
-    # the others wait for it and show its progress (ui.shared), then everyone reads the cache.
-    return shared.cache(key, shared.once(key, compute, progress=progress))
+            # A room that opens the page together asks for the same race at once: one session runs
+            # it, the others wait for it and show its progress (ui.shared), then all read the cache.
+            result = shared.cache(key, shared.once(key, compute, progress=progress))
+        kept = session[f"{PAGE}.multi_seed"] = (key, result)
+    return kept[1]
 
 
 st.subheader(f"Over {v['seeds']} seeds")
@@ -389,7 +395,6 @@ elapsed = time.perf_counter() - started
 
 target = st.slider("Target accuracy", 0.5, 0.99, step=0.01, key=state.key(PAGE, "target"), format="%.2f")
 st.caption("How many labels does each learner need to first reach this accuracy?")
-state.write_url(PAGE, PARAMS)
 
 summary_key = (race_key[0], learners, int(v["budget"]), int(v["init"]), int(v["seeds"]), target)
 if session.get(f"{PAGE}.summary_key") != summary_key:  # a Step does not change it: keep it between runs

@@ -1,10 +1,11 @@
 """Server time per Step on the Arena, measured with AppTest (prints figures, asserts nothing).
 
 Opens /arena at pool 2,000 with both panels and their heatmaps, then clicks
-Step repeatedly. AppTest reruns the whole page for a click (a real browser
-reruns only the live fragment), so this is an upper bound; the fragment's own
-time is measured too, by timing the same work outside Streamlit. Also times
-the multi-seed race (20 seeds to 100 labels) on a cold cache.
+Step repeatedly. AppTest reruns the whole page for a click and compiles the
+page script each time (a live server compiles it once and, for a click in a
+browser, reruns only the live fragment: see bench/profile_server.py), so this
+is an upper bound; the compile time is printed apart. With --race it also
+times the multi-seed race (20 seeds to 100 labels) on a cold cache.
 
     python bench/bench_arena_server.py [--clicks 30] [--pool 2000] [--scores]
 """
@@ -69,6 +70,14 @@ def main() -> None:
           f"process CPU time per click: median {statistics.median(cpu):.1f} ms")
     print(f"script run (the page's own work, whole page) per click: median {statistics.median(script_ms):.1f} ms, "
           f"p90 {sorted(script_ms)[int(0.9 * len(script_ms))]:.1f} ms")
+    source = (ROOT / "app_pages" / "arena.py").read_text()
+    compiles = []
+    for _ in range(20):
+        started = time.perf_counter()
+        compile(source, "arena.py", "exec")
+        compiles.append((time.perf_counter() - started) * 1000)
+    print(f"of which compiling the page script: median {statistics.median(compiles):.1f} ms (AppTest compiles "
+          "it on every run; a live server compiles it once)")
     print(f"load average while measuring: {' '.join(f'{x:.1f}' for x in __import__('os').getloadavg())}")
 
     if args.race:
