@@ -102,11 +102,7 @@ st.markdown("Two learners get the same pool, the same starting labels and the sa
             "Each step, each one asks for a label. **A** picks with an active-learning strategy; "
             "**B** is random sampling unless you change it. Who learns faster?")
 
-preset_row = st.container(horizontal=True, vertical_alignment="center")
-preset_row.markdown("**Presets**", width="content")
-for name, preset in PRESETS.items():
-    preset_row.button(preset["label"], key=f"{PAGE}.preset.{name}", on_click=_apply_preset, args=(name,),
-                      help=preset["text"])
+controls.preset_row(f"{PAGE}.preset", PRESETS, on_click=_apply_preset)
 st.caption("Presets set everything at once (hover for what 20 seeds showed). Blobs: active learning "
            "is ahead for the first few labels, then random catches up. Curved boundary: active learning "
            "needs about half the labels to reach 95%. Many classes: margin beats entropy.")

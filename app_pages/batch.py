@@ -121,11 +121,7 @@ st.markdown("Real labeling teams label in **batches**. Pick the *k* points the m
             "the batch over the pool and ignores uncertainty; **Hybrid** mixes both. Same pool, same "
             "model, same starting labels: move the batch size and watch the batches change.")
 
-preset_columns = st.columns(len(PRESETS) + 2, vertical_alignment="center")
-preset_columns[0].markdown("**Presets**")
-for column, (name, preset) in zip(preset_columns[1:], PRESETS.items()):
-    column.button(preset["label"], key=f"{PAGE}.preset.{name}", on_click=_apply_preset, args=(name,),
-                  help=preset["text"], use_container_width=True)
+controls.preset_row(f"{PAGE}.preset", PRESETS, on_click=_apply_preset)
 st.caption("Presets set everything at once. Straight boundary: a linear model on overlapping blobs. "
            "Curved boundary: two moons with a model that can bend.")
 

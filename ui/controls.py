@@ -9,7 +9,7 @@ other modules register show up without changes here.
 
 from __future__ import annotations
 
-from typing import Callable, Optional, Sequence
+from typing import Callable, Mapping, Optional, Sequence
 
 import streamlit as st
 
@@ -32,6 +32,18 @@ def strategy_names(include_random: bool = True) -> list[str]:
     """Registered strategies, in registry order (read now, so new ones appear)."""
     return [name for name, s in STRATEGIES.items() if include_random or not s.is_random]
 
+
+
+def preset_row(key: str, presets: Mapping[str, Mapping], on_click: Callable[[str], None]) -> None:
+    """A row of preset buttons after a bold "Presets": one per preset, its ``text`` on hover.
+
+    ``presets`` maps names to dicts with ``label`` and ``text``; a click calls
+    ``on_click(name)`` as the button's callback.
+    """
+    row = st.container(horizontal=True, vertical_alignment="center")
+    row.markdown("**Presets**", width="content")
+    for name, preset in presets.items():
+        row.button(preset["label"], key=f"{key}.{name}", on_click=on_click, args=(name,), help=preset["text"])
 
 # -- data -------------------------------------------------------------------------------------
 
