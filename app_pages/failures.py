@@ -12,12 +12,8 @@ slider re-runs only the fix-on learner.
 from __future__ import annotations
 
 import dataclasses
-import threading
 import time
-from concurrent.futures import Future, wait
-from dataclasses import dataclass, field
-from queue import Queue
-from typing import Optional
+from concurrent.futures import wait
 
 import numpy as np
 import streamlit as st
@@ -411,76 +407,6 @@ def live_figures(name: str, loops: dict, data, fix_on: bool, revision: int) -> N
 
 # -- the measured effect over seeds ------------------------------------------------------------------
 
-def cached_condition(mode: FailureMode, condition: str, n_seeds: int, _result=None):
-    """One condition's figures over seeds 0..n_seeds-1, cached per (failure with its fix, condition).
-
-    Without ``_result`` it returns the cached value or raises
-    ``shared.NotCached``; with it, it stores it. The work itself runs in
-    :func:`_workshop`'s background worker.
-    """
-    key = ("failures.condition", mode, condition, n_seeds)
-    return shared.cached(key) if _result is None else shared.cache(key, _result)
-
-
-@dataclass
-class _Job:
-    """A measurement running in the background: its progress (0 to 1) and its future.
-
-    ``seen`` is when a session last looked at it: a job nobody looks at any more
-    is dropped before it starts (its sessions left) and forgotten once done.
-    """
-
-    progress: float = 0.0
-    future: Optional[Future] = None
-    started: float = field(default_factory=time.perf_counter)
-    seen: float = field(default_factory=time.monotonic)
-
-
-MAX_JOBS = 6        # measurements queued or running at once, for the whole server
-ABANDONED = 60.0    # seconds without a look after which nobody is waiting for a job
-
-
-class _Busy(RuntimeError):
-    """Raised by :func:`_result_or_job` when MAX_JOBS measurements are already queued."""
-
-
-def _work(queue: Queue) -> None:
-    """The worker: run queued measurements one at a time, forever."""
-    while True:
-        job, function, args, kwargs = queue.get()
-        if time.monotonic() - job.seen > ABANDONED:
-            job.future.cancel()  # nobody is waiting: the sessions that asked have gone
-        if not job.future.set_running_or_notify_cancel():
-            continue
-        job.started = time.perf_counter()
-        try:
-            job.future.set_result(function(*args, **kwargs))
-        except BaseException as error:  # handed to the page, which shows it
-            job.future.set_exception(error)
-
-
-@st.cache_resource
-def _workshop() -> dict:
-    """One worker thread for the whole server, and the measurements it is running (by config).
-
-    A 20-seed measurement takes from half a minute to a few minutes. Run in
-    the script, it would block every click on the page until it ends (a
-    fragment cannot rerun while the full script runs), so it runs here and
-    the page polls it; sessions that ask for the same configuration share one
-    job. The thread is a daemon: stopping the server does not wait for it.
-
-    What is shared holds no session's state: a job is keyed by its
-    configuration alone, its result is a pure function of it and reaches a
-    page only through ``cached_condition`` (``st.cache_data`` hands out
-    copies). It is bounded: at most MAX_JOBS jobs at once (more ask the
-    session to wait), jobs nobody has looked at for ABANDONED seconds are
-    dropped, so a room moving sliders cannot queue hours of work.
-    """
-    queue: Queue = Queue()
-    threading.Thread(target=_work, args=(queue,), name="failure-lab-worker", daemon=True).start()
-    return {"queue": queue, "jobs": {}, "lock": threading.Lock()}
-
-
 def _job_key(mode: FailureMode, condition: str, n_seeds: int) -> tuple:
     # The fix-off and random learners do not depend on the fix's setting (only the cold start's
     # seed-set size changes them), so they are measured once under the failure's defaults.
@@ -490,42 +416,14 @@ def _job_key(mode: FailureMode, condition: str, n_seeds: int) -> tuple:
 
 
 def _result_or_job(key: tuple):
-    """(result, None) when the measurement is cached, else (None, its running job)."""
-    try:
-        return cached_condition(*key), None
-    except shared.NotCached:
-        pass
-    shop = _workshop()
-    now = time.monotonic()
-    with shop["lock"]:
-        jobs = shop["jobs"]
-        for old, stale in list(jobs.items()):
-            if now - stale.seen > ABANDONED and not stale.future.running():
-                stale.future.cancel()  # not started yet: the worker skips it (no-op when done)
-                del jobs[old]  # nobody looked for a minute: its sessions have gone
-        job = jobs.get(key)
-        if job is not None and job.future.cancelled():
-            del jobs[key]
-            job = None
-        if job is None:
-            if len(jobs) >= MAX_JOBS:
-                raise _Busy(len(jobs))
-            mode, condition, n_seeds = key
-            job = _Job()
+    """(result, None) when the measurement is cached, else (None, the job running it)."""
+    mode, condition, n_seeds = key
 
-            def progress(fraction: float, job=job) -> None:
-                job.progress = fraction
+    def measure(progress):
+        return lab.measure_condition(mode, condition, range(n_seeds), n_pool=N_POOL, n_test=N_TEST,
+                                     progress=progress)
 
-            job.future = Future()
-            shop["queue"].put((job, lab.measure_condition, (mode, condition, range(n_seeds)),
-                               dict(n_pool=N_POOL, n_test=N_TEST, progress=progress)))
-            jobs[key] = job
-        job.seen = now
-    if job.future.done():
-        with shop["lock"]:
-            shop["jobs"].pop(key, None)
-        return cached_condition(*key, _result=job.future.result()), None  # re-raises a failed run's error
-    return None, job
+    return shared.result_or_job(PAGE, ("failures.condition",) + key, measure)
 
 
 def _upper(text: str) -> str:
@@ -558,7 +456,7 @@ def _cached(mode: FailureMode, n_seeds: int) -> bool:
     """True when all three conditions' measurements are in the cache."""
     for condition in ("off", "on", "random"):
         try:
-            cached_condition(*_job_key(mode, condition, n_seeds))
+            shared.cached(("failures.condition",) + _job_key(mode, condition, n_seeds))
         except shared.NotCached:
             return False
     return True
@@ -603,7 +501,7 @@ def measured_effect(name: str, mode: FailureMode, v: dict, first: bool = True) -
     except ValueError as error:  # settings the engine refuses: say so, keep the page alive
         st.error(f"The measurement could not run: {error}", icon=":material/error:")
         return False
-    except _Busy as busy:  # the shared worker's queue is full: wait for room, keep polling
+    except shared.Busy as busy:  # the shared worker's queue is full: wait for room, keep polling
         st.info(f"The server is busy measuring {busy.args[0]} other settings for other visitors. This "
                 "measurement starts as soon as there is room; meanwhile, step the learners above.",
                 icon=":material/hourglass_empty:")

@@ -1,5 +1,5 @@
-"""The failure lab's background measurement worker is shared by every session of the server
-(st.cache_resource): these tests hold it to sharing no session's state, to doing each
+"""The background worker (ui.shared.result_or_job, here the failure lab's lane) is shared by every
+session of the server (st.cache_resource): these tests hold it to sharing no session's state, to doing each
 configuration once for everyone, and to a bounded queue (a room moving sliders cannot queue
 hours of work; the page says it is busy and keeps polling, never raises)."""
 
