@@ -8,6 +8,7 @@ reruns only that; the 20-seed view below is cached per configuration.
 from __future__ import annotations
 
 import time
+from concurrent.futures import wait
 
 import numpy as np
 import streamlit as st
@@ -341,79 +342,114 @@ with st.expander("How to read the picture"):
 
 # -- the same race over many seeds -------------------------------------------------------------
 
-def multi_seed(data_kwargs: tuple, learners: tuple, budget: int, seed_size: int, n_seeds: int,
-               progress=None):
-    """The race over seeds 0..n_seeds-1: (labels, {name: (n_seeds, n_points) accuracy}).
+FIRST_WAIT = 0.5    # seconds a page waits for the multi-seed race before it goes to the background
+POLL = 0.5          # seconds between looks at a race running in the background
 
-    Cached per configuration for every session, and kept in this session (its
-    own copy) while the configuration stays, so a rerun does not even copy it.
+
+def multi_seed(key: tuple, wait_for: float = 0.0):
+    """The race over seeds: ``(result, None)`` when done, ``(None, job)`` while it runs.
+
+    The result is (labels, {name: (n_seeds, n_points) accuracy}). The race
+    runs in the page's background worker (``ui.shared.result_or_job``), so the
+    learners above stay live however long it takes (20 seeds of a random forest
+    take minutes); ``wait_for`` seconds are waited for quick ones. The result
+    is cached per configuration for every session and kept in this one, and so
+    is a ValueError (settings the engine refuses), which it raises.
     """
-    key = ("arena.multi_seed", data_kwargs, learners, budget, seed_size, n_seeds)
     kept = session.get(f"{PAGE}.multi_seed")
-    if kept is None or kept[0] != key:
-        try:
-            result = shared.cached(key)
-        except shared.NotCached:
-            configs = {name: LoopConfig(model=model, strategy=strategy, batch_size=batch)
-                       for name, model, strategy, batch in learners}
+    if kept is not None and kept[0] == key:  # this session's own copy, from its last run
+        if isinstance(kept[1], ValueError):
+            raise kept[1]
+        return kept[1], None
+    _, data_kwargs, learners, budget, seed_size, n_seeds = key
+    configs = {name: LoopConfig(model=model, strategy=strategy, batch_size=batch)
+               for name, model, strategy, batch in learners}
 
-            def compute(report):
-                return race_curves(lambda s: make_dataset(**dict(data_kwargs), random_state=s), configs,
-                                   range(n_seeds), budget, seed_size=seed_size, progress=report)
+    def compute(progress):
+        return race_curves(lambda s: make_dataset(**dict(data_kwargs), random_state=s), configs,
+                           range(n_seeds), budget, seed_size=seed_size, progress=progress)
 
-            # A room that opens the page together asks for the same race at once: one session runs
-            # it, the others wait for it and show its progress (ui.shared), then all read the cache.
-            result = shared.cache(key, shared.once(key, compute, progress=progress))
-        kept = session[f"{PAGE}.multi_seed"] = (key, result)
-    return kept[1]
+    try:
+        result, job = shared.result_or_job(PAGE, key, compute)
+        if job is not None and wait_for:
+            wait([job.future], timeout=wait_for)
+            result, job = shared.result_or_job(PAGE, key, compute)
+    except ValueError as error:
+        session[f"{PAGE}.multi_seed"] = (key, error)
+        raise
+    if job is None:
+        session[f"{PAGE}.multi_seed"] = (key, result)
+    return result, job
+
+
+def multi_seed_summary(labels, accuracy) -> None:
+    """The target slider, the bands, the cards and the verdict."""
+    target = st.slider("Target accuracy", 0.5, 0.99, step=0.01, key=state.key(PAGE, "target"), format="%.2f")
+    st.caption("How many labels does each learner need to first reach this accuracy?")
+    state.write_url(PAGE, PARAMS)  # a target move reruns only this view
+
+    summary_key = (session[f"{PAGE}.multi_seed"][0], target)
+    if session.get(f"{PAGE}.summary_key") != summary_key:  # a Step does not change it: keep it between runs
+        summary = summarize_race(labels, accuracy, target, names[0], names[1])
+        session[f"{PAGE}.summary"] = (summary, figures.curves_with_band(
+            labels, summary.bands, target=target, height=320,
+            y_range=figures.accuracy_range(*(band[1] for band in summary.bands.values()), target)))
+        session[f"{PAGE}.summary_key"] = summary_key
+    summary, bands_figure = session[f"{PAGE}.summary"]
+    st.plotly_chart(bands_figure, theme=None, config=figures.PLOTLY_CONFIG, key=f"{PAGE}.bands")
+
+    cards = st.container(horizontal=True)
+    for name in names:
+        cards.metric(f"{name}: labels to reach {target:.0%}", summary.needed[name].format(1),
+                     f"reached in {summary.reached[name]} of {summary.n_seeds} seeds", delta_color="off",
+                     delta_arrow="off")
+    cards.metric("Labels A saves over B", summary.saving.format(0, 100, "%"),
+                 f"over {summary.saving.n} seeds where both reached it", delta_color="off", delta_arrow="off")
+    st.caption("Mean and 95% interval over seeds. The saving is 1 - (A's labels / B's labels), "
+               "with a paired bootstrap interval; negative means A needs more.")
+
+    second = "random sampling" if STRATEGIES[v["b"]].is_random else f"B ({STRATEGIES[v['b']].label})"
+    verdict = race_verdict(summary, target, second)
+    {"success": st.success, "warning": st.warning, "info": st.info}[verdict.kind](verdict.text,
+                                                                                 icon=":material/balance:")
 
 
 st.subheader(f"Over {v['seeds']} seeds")
 st.caption(f"The same race with {v['seeds']} different draws of the data and starting labels. The line "
            "is the mean, the band its 95% interval: where the bands overlap, the difference could be luck.")
 learners = tuple((name, c.model, c.strategy, c.batch_size) for name, c in configs.items())
-progress_slot = st.empty()
-started = time.perf_counter()
+multi_key = ("arena.multi_seed", race_key[0], learners, int(v["budget"]), int(v["init"]), int(v["seeds"]))
+try:  # a first look, waiting a little: quick races are shown in this run, others are polled
+    polling = multi_seed(multi_key, wait_for=FIRST_WAIT)[1] is not None
+except ValueError:
+    polling = False
+except shared.Busy:
+    polling = True
 
 
-def _progress(fraction: float) -> None:
-    progress_slot.progress(fraction, text=f"Racing over many seeds... {fraction:.0%}")
+@st.fragment(run_every=POLL if polling else None)
+def multi_seed_view() -> None:
+    try:
+        result, job = multi_seed(multi_key)
+    except ValueError as error:  # settings the engine refuses: say so, keep the page alive
+        st.error(f"The multi-seed race could not run: {error}", icon=":material/error:")
+        if polling:
+            st.rerun()  # a full run stops the timer
+        return
+    except shared.Busy as busy:  # the worker's queue is full: wait for room, keep polling
+        st.info(f"The server is busy with {busy.args[0]} other multi-seed races for other visitors. This one "
+                "starts as soon as there is room; meanwhile, step the learners above.",
+                icon=":material/hourglass_empty:")
+        return
+    if job is not None:
+        st.progress(job.progress, text=f"Racing over {v['seeds']} seeds in the background... "
+                                       f"{job.progress:.0%}, {time.perf_counter() - job.started:.0f} s")
+        st.caption("Step the learners above meanwhile. The result is kept, so these settings come back "
+                   "instantly.")
+        return
+    if polling:
+        st.rerun()  # done: a full run shows it and stops the timer (only a full run can set it)
+    multi_seed_summary(*result)
 
 
-try:
-    labels, accuracy = multi_seed(race_key[0], learners, int(v["budget"]), int(v["init"]), int(v["seeds"]),
-                                  progress=_progress)
-except ValueError as error:
-    st.error(f"The multi-seed race could not run: {error}", icon=":material/error:")
-    st.stop()
-progress_slot.empty()
-elapsed = time.perf_counter() - started
-
-target = st.slider("Target accuracy", 0.5, 0.99, step=0.01, key=state.key(PAGE, "target"), format="%.2f")
-st.caption("How many labels does each learner need to first reach this accuracy?")
-
-summary_key = (race_key[0], learners, int(v["budget"]), int(v["init"]), int(v["seeds"]), target)
-if session.get(f"{PAGE}.summary_key") != summary_key:  # a Step does not change it: keep it between runs
-    summary = summarize_race(labels, accuracy, target, names[0], names[1])
-    session[f"{PAGE}.summary"] = (summary, figures.curves_with_band(
-        labels, summary.bands, target=target, height=320,
-        y_range=figures.accuracy_range(*(band[1] for band in summary.bands.values()), target)))
-    session[f"{PAGE}.summary_key"] = summary_key
-summary, bands_figure = session[f"{PAGE}.summary"]
-st.plotly_chart(bands_figure, theme=None, config=figures.PLOTLY_CONFIG, key=f"{PAGE}.bands")
-
-cards = st.container(horizontal=True)
-for name in names:
-    cards.metric(f"{name}: labels to reach {target:.0%}", summary.needed[name].format(1),
-                 f"reached in {summary.reached[name]} of {summary.n_seeds} seeds", delta_color="off",
-                 delta_arrow="off")
-cards.metric("Labels A saves over B", summary.saving.format(0, 100, "%"),
-             f"over {summary.saving.n} seeds where both reached it", delta_color="off", delta_arrow="off")
-st.caption("Mean and 95% interval over seeds. The saving is 1 - (A's labels / B's labels), "
-           "with a paired bootstrap interval; negative means A needs more.")
-
-second = "random sampling" if STRATEGIES[v["b"]].is_random else f"B ({STRATEGIES[v['b']].label})"
-verdict = race_verdict(summary, target, second)
-{"success": st.success, "warning": st.warning, "info": st.info}[verdict.kind](verdict.text, icon=":material/balance:")
-if elapsed > 0.5:
-    st.caption(f"Computed in {elapsed:.1f} s and cached: the same settings come back instantly.")
+multi_seed_view()

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from apptest_pages import open_page
+from apptest_pages import open_page, settle
 
 from alcore.models import MODELS
 from alcore.registry import STRATEGIES
@@ -161,7 +161,7 @@ def test_every_data_control_and_run_setting():
     at.slider(key="arena.budget").set_value(15).run()
     at.slider(key="arena.batch").set_value(2).run()
     at.segmented_control(key="arena.speed").set_value("fast").run()
-    at.slider(key="arena.target").set_value(0.6).run()
+    settle(at).slider(key="arena.target").set_value(0.6).run()
     ok(at)
     assert {k: query(at)[k] for k in ("budget", "batch", "speed", "target")} == \
         {"budget": "15", "batch": "2", "speed": "fast", "target": "0.6"}
@@ -223,3 +223,34 @@ def test_budget_larger_than_the_pool_is_clamped():
     at = ok(open_page("arena", pool=200, budget=300, seeds=5))
     assert query(at)["budget"] == "200"
     assert any("label budget" in w.value.lower() for w in at.warning)
+
+
+def test_a_slow_multi_seed_race_runs_in_the_background_while_the_learners_step(monkeypatch):
+    """20 seeds of a slow model take minutes: the race runs in the page's worker, Step still works."""
+    import threading
+
+    import streamlit as st
+
+    from alcore import loop as loop_module
+
+    gate = threading.Event()
+    real = loop_module.race_curves
+
+    def slow_race(*args, **kwargs):
+        gate.wait(30)
+        return real(*args, **kwargs)
+
+    st.cache_data.clear()
+    monkeypatch.setattr(loop_module, "race_curves", slow_race)
+    try:
+        at = ok(open_page("arena", wait=False, pool=200, seeds=4, budget=13, init=4))
+        assert any("in the background" in str(p.proto) for p in at.get("progress"))
+        assert not at.metric or "Labels A saves over B" not in {m.label for m in at.metric}
+        at = ok(click(at, "step"))
+        assert labels_each(at) == [5, 5]  # the learners step while the race runs
+        gate.set()
+        at = ok(settle(at))
+        assert "Labels A saves over B" in {m.label for m in at.metric}
+        assert labels_each(at) == [5, 5]
+    finally:
+        gate.set()

@@ -70,7 +70,8 @@ def test_arena_scores_toggle_redraws(page, app_url):
 
 
 def test_arena_play_advances_by_itself_and_pause_stops(page, app_url):
-    page.goto(f"{app_url}/arena?{SMALL}&speed=fast")
+    # a budget Play cannot use up before the test clicks Pause, even on a loaded machine
+    page.goto(f"{app_url}/arena?pool=300&seeds=3&budget=80&speed=fast")
     page.get_by_text("Labels A saves over B").wait_for(timeout=60_000)
     page.get_by_role("button", name="Play").click()
     page.get_by_text("Round 3 ·").wait_for(timeout=60_000)  # st.fragment(run_every=...) steps on its own
