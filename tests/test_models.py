@@ -4,8 +4,10 @@ import numpy as np
 import pytest
 from sklearn.linear_model import LogisticRegression
 from sklearn.neighbors import KNeighborsClassifier
+from threadpoolctl import threadpool_info
 
-from alcore.models import MODELS, Committee, SoftmaxRegression, TaskModel, _solve_positive_definite, make_model
+from alcore.models import (MODELS, Committee, SoftmaxRegression, TaskModel, _solve_positive_definite, make_model,
+                           single_threaded)
 
 
 @pytest.fixture
@@ -127,3 +129,13 @@ def test_committee_bad_input():
         Committee(make_model("logreg"), 2, n_members=1, rng=np.random.default_rng())
     with pytest.raises(ValueError, match="not fitted"):
         Committee(make_model("logreg"), 2, rng=np.random.default_rng()).votes(np.zeros((1, 2)))
+
+
+def test_single_threaded_limits_blas_and_openmp_and_nests():
+    """scikit-learn's k-NN runs OpenMP threads: on a shared server they must stay at one too."""
+    with single_threaded():
+        inside = {(pool["user_api"], pool["num_threads"]) for pool in threadpool_info()}
+        with single_threaded():
+            nested = {(pool["user_api"], pool["num_threads"]) for pool in threadpool_info()}
+    assert {api for api, _ in inside} >= {"blas", "openmp"}  # scikit-learn loads both runtimes
+    assert all(threads == 1 for _, threads in inside) and nested == inside
