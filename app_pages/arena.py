@@ -419,8 +419,10 @@ st.caption(f"The same race with {v['seeds']} different draws of the data and sta
            "is the mean, the band its 95% interval: where the bands overlap, the difference could be luck.")
 learners = tuple((name, c.model, c.strategy, c.batch_size) for name, c in configs.items())
 multi_key = ("arena.multi_seed", race_key[0], learners, int(v["budget"]), int(v["init"]), int(v["seeds"]))
-try:  # a first look, waiting a little: quick races are shown in this run, others are polled
-    polling = multi_seed(multi_key, wait_for=FIRST_WAIT)[1] is not None
+first_look = session.get(f"{PAGE}.looked_at") != multi_key  # later full runs (Play, a toggle) need not wait
+session[f"{PAGE}.looked_at"] = multi_key
+try:  # the first look waits a little: quick races are shown in this run, others are polled
+    polling = multi_seed(multi_key, wait_for=FIRST_WAIT if first_look else 0.0)[1] is not None
 except ValueError:
     polling = False
 except shared.Busy:
