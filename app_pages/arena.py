@@ -13,7 +13,7 @@ from concurrent.futures import wait
 import numpy as np
 import streamlit as st
 
-from alcore.data import DATASETS, make_dataset
+from alcore.data import make_dataset
 from alcore.loop import LoopConfig, Race, race_curves
 from alcore.models import MODELS
 from alcore.registry import STRATEGIES
@@ -26,12 +26,7 @@ PAGE = "arena"
 GRID = 60                       # model map resolution (60 x 60 predictions per panel)
 MAX_POOL = 5000
 STRATEGY_NAMES = tuple(controls.strategy_names())
-PARAMS = (
-    Param("ds", "blobs", choices=tuple(controls.two_d_datasets()), label="dataset"),
-    Param("noise", 1.0, low=0.0, high=2.0, digits=2, label="noise"),
-    Param("classes", 4, low=3, high=10, label="number of classes"),
-    Param("pool", 1000, low=200, high=MAX_POOL, label="pool size"),
-    Param("init", 4, low=2, high=20, label="starting labels"),
+PARAMS = controls.data_params(init=4, max_pool=MAX_POOL) + (
     Param("model", "logreg", choices=tuple(MODELS), label="model"),
     Param("a", "margin", choices=STRATEGY_NAMES, label="strategy A"),
     Param("b", "random", choices=STRATEGY_NAMES, label="strategy B"),
@@ -44,6 +39,7 @@ PARAMS = (
     Param("target", 0.85, low=0.5, high=0.99, digits=2, label="target accuracy"),
     Param("seeds", 20, low=3, high=50, label="number of seeds"),
 )
+P = {p.name: p for p in PARAMS}
 
 # Presets: measured over 20 seeds before any sentence was written about them
 # (see README, "The Arena", and bench/measure_presets.py).
@@ -76,21 +72,8 @@ def _apply_preset(name: str) -> None:
     state.set_values(PAGE, values)
 
 
-def _dataset_changed() -> None:
-    """A new dataset starts from its own default noise (ranges differ per dataset)."""
-    name = st.session_state[state.key(PAGE, "ds")]
-    state.set_values(PAGE, {"noise": DATASETS[name].default_noise})
-
-
 def _learner_names(a: str, b: str) -> tuple[str, str]:
     return f"A: {STRATEGIES[a].label}", f"B: {STRATEGIES[b].label}"
-
-
-def _data_kwargs(v: dict) -> dict:
-    kwargs = dict(name=v["ds"], n_pool=int(v["pool"]), noise=float(v["noise"]))
-    if v["ds"] == "multiblobs":
-        kwargs["n_classes"] = int(v["classes"])
-    return kwargs
 
 
 # -- settings ---------------------------------------------------------------------------------
@@ -109,20 +92,7 @@ st.caption("Presets set everything at once (hover for what 20 seeds showed). Blo
            "needs about half the labels to reach 95%. Many classes: margin beats entropy.")
 
 with st.sidebar:
-    st.header("Data")
-    dataset = controls.dataset_select(state.key(PAGE, "ds"), on_change=_dataset_changed)
-    info = DATASETS[dataset]
-    noise_key = state.key(PAGE, "noise")
-    session[noise_key], note = state.clamp(PARAMS[1], session[noise_key], *info.noise_range)
-    if note:
-        state.add_note(PAGE, note)
-        notes.append(note)
-    controls.noise_slider(state.key(PAGE, "noise"), dataset)
-    if dataset == "multiblobs":
-        controls.classes_slider(state.key(PAGE, "classes"))
-    pool_high = min(MAX_POOL, info.max_pool)
-    controls.pool_slider(state.key(PAGE, "pool"), high=pool_high)
-    controls.seed_size_slider(state.key(PAGE, "init"))
+    controls.data_section(PAGE, PARAMS, notes)
     st.header("Model")
     controls.model_select(state.key(PAGE, "model"))
     st.header("Strategy")
@@ -130,7 +100,7 @@ with st.sidebar:
     controls.strategy_select(state.key(PAGE, "b"), label="Learner B")
     st.header("Run")
     budget_key = state.key(PAGE, "budget")
-    session[budget_key], note = state.clamp(PARAMS[8], session[budget_key], high=session[state.key(PAGE, "pool")])
+    session[budget_key], note = state.clamp(P["budget"], session[budget_key], high=session[state.key(PAGE, "pool")])
     if note:
         state.add_note(PAGE, note)
         notes.append(note)
@@ -146,13 +116,13 @@ configs = {
     for name, strategy in zip(_learner_names(v["a"], v["b"]), (v["a"], v["b"]))
 }
 names = list(configs)
-race_key = (tuple(sorted(_data_kwargs(v).items())), v["init"], v["model"], v["a"], v["b"], v["batch"],
+race_key = (tuple(sorted(controls.dataset_kwargs(v).items())), v["init"], v["model"], v["a"], v["b"], v["batch"],
             v["seed"])
 
 
 def _new_race(seed: int, rounds: int = 0) -> None:
     """Build the race for the current settings and replay `rounds` steps."""
-    data = make_dataset(**_data_kwargs(v), random_state=int(seed))
+    data = make_dataset(**controls.dataset_kwargs(v), random_state=int(seed))
     # keep_utilities=0: the page never reads past rounds' pool utilities (one float per pool point
     # per round); a session's memory then grows by a few numbers per round, not a pool vector.
     race = Race(data, configs, seed=int(seed), seed_size=int(v["init"]), keep_utilities=0)

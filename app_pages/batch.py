@@ -18,7 +18,7 @@ import time
 import numpy as np
 import streamlit as st
 
-from alcore.data import DATASETS, make_dataset
+from alcore.data import make_dataset
 from alcore.diagnostics import batch_diagnostics, prefix_diagnostics
 from alcore.loop import LoopConfig, Race, race_curves
 from alcore.models import MODELS
@@ -49,12 +49,7 @@ COLOURS = {m: meta["colour"] for m, meta in {**METHODS, **REFERENCE}.items()}
 HAS_BADGE = "badge" in SELECTORS  # read from the registry: BADGE shows up once the engine has it
 STRATEGY_NAMES = tuple(controls.strategy_names(include_random=False))
 
-PARAMS = (
-    Param("ds", "blobs", choices=tuple(controls.two_d_datasets()), label="dataset"),
-    Param("noise", 1.0, low=0.0, high=2.0, digits=2, label="noise"),
-    Param("classes", 4, low=3, high=10, label="number of classes"),
-    Param("pool", 1000, low=200, high=MAX_POOL, label="pool size"),
-    Param("init", 10, low=2, high=20, label="starting labels"),
+PARAMS = controls.data_params(init=10, max_pool=MAX_POOL) + (
     Param("model", "logreg", choices=tuple(MODELS), label="model"),
     Param("acq", "margin", choices=STRATEGY_NAMES, label="acquisition function"),
     Param("batch", 20, low=1, high=MAX_BATCH, label="batch size"),
@@ -88,19 +83,6 @@ def _apply_preset(name: str) -> None:
     state.set_values(PAGE, values)
 
 
-def _dataset_changed() -> None:
-    """A new dataset starts from its own default noise (ranges differ per dataset)."""
-    name = st.session_state[state.key(PAGE, "ds")]
-    state.set_values(PAGE, {"noise": DATASETS[name].default_noise})
-
-
-def _data_kwargs(v: dict) -> dict:
-    kwargs = dict(name=v["ds"], n_pool=int(v["pool"]), noise=float(v["noise"]))
-    if v["ds"] == "multiblobs":
-        kwargs["n_classes"] = int(v["classes"])
-    return kwargs
-
-
 def _methods(v: dict) -> list[str]:
     return [m for m in METHODS if m != "badge" or (HAS_BADGE and v["badge"])]
 
@@ -126,19 +108,7 @@ st.caption("Presets set everything at once. Straight boundary: a linear model on
            "Curved boundary: two moons with a model that can bend.")
 
 with st.sidebar:
-    st.header("Data")
-    dataset = controls.dataset_select(state.key(PAGE, "ds"), on_change=_dataset_changed)
-    info = DATASETS[dataset]
-    noise_key = state.key(PAGE, "noise")
-    session[noise_key], note = state.clamp(P["noise"], session[noise_key], *info.noise_range)
-    if note:
-        state.add_note(PAGE, note)
-        notes.append(note)
-    controls.noise_slider(noise_key, dataset)
-    if dataset == "multiblobs":
-        controls.classes_slider(state.key(PAGE, "classes"))
-    controls.pool_slider(state.key(PAGE, "pool"), high=min(MAX_POOL, info.max_pool))
-    controls.seed_size_slider(state.key(PAGE, "init"))
+    controls.data_section(PAGE, PARAMS, notes)
     st.header("Model")
     controls.model_select(state.key(PAGE, "model"))
     st.header("Strategy")
@@ -160,13 +130,13 @@ state.show_notes(notes)
 
 methods = _methods(v)
 batch_size = int(v["batch"])
-race_key = (tuple(sorted(_data_kwargs(v).items())), v["init"], v["model"], v["acq"], tuple(methods),
+race_key = (tuple(sorted(controls.dataset_kwargs(v).items())), v["init"], v["model"], v["acq"], tuple(methods),
             v["seed"])
 
 
 def _new_race(seed: int) -> None:
     """Build the learners for the current settings, all at their starting labels."""
-    data = make_dataset(**_data_kwargs(v), random_state=int(seed))
+    data = make_dataset(**controls.dataset_kwargs(v), random_state=int(seed))
     race = Race(data, _configs(v, methods, 1), seed=int(seed), seed_size=int(v["init"]),
                 keep_utilities=0)  # past rounds' pool utilities are never read here
     session[f"{PAGE}.race"] = race

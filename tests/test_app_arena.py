@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from apptest_pages import open_page, settle
 
+from alcore.data import DATASETS
 from alcore.models import MODELS
 from alcore.registry import STRATEGIES
 
@@ -145,6 +146,7 @@ def test_every_data_control_and_run_setting():
         at.selectbox(key="arena.ds").set_value(dataset).run()
         ok(at)
         assert query(at)["ds"] == dataset and race(at).dataset.name == dataset
+        assert float(query(at)["noise"]) == pytest.approx(DATASETS[dataset].default_noise)  # its own default
     at.selectbox(key="arena.ds").set_value("multiblobs").run()
     at.slider(key="arena.classes").set_value(5).run()
     assert ok(at) and race(at).dataset.n_classes == 5

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from alcore.data import DATASETS
 from alcore.registry import SELECTORS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -131,6 +132,7 @@ def test_every_dataset():
         at.selectbox(key="batch.ds").set_value(name)
         run(at)
         assert at.session_state["batch.race"].dataset.name == name
+        assert at.session_state["batch.noise"] == pytest.approx(DATASETS[name].default_noise)  # its own default
 
 
 def test_alpha_changes_only_the_hybrid_batch():

@@ -9,6 +9,7 @@ other modules register show up without changes here.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Callable, Mapping, Optional, Sequence
 
 import streamlit as st
@@ -16,6 +17,8 @@ import streamlit as st
 from alcore.data import DATASETS
 from alcore.models import MODELS
 from alcore.registry import SELECTORS, STRATEGIES
+from ui import state
+from ui.state import Param
 
 #: Play speeds: label -> seconds between automatic steps.
 SPEEDS = {"slow": 1.5, "normal": 0.8, "fast": 0.4}
@@ -87,32 +90,78 @@ def seed_size_slider(key: str, low: int = 2, high: int = 20) -> int:
     return value
 
 
+
+def data_params(*, init: int, max_pool: int) -> tuple[Param, ...]:
+    """The settings of :func:`data_section`: dataset, noise, classes, pool size, starting labels."""
+    return (
+        Param("ds", "blobs", choices=tuple(two_d_datasets()), label="dataset"),
+        Param("noise", 1.0, low=0.0, high=2.0, digits=2, label="noise"),
+        Param("classes", 4, low=3, high=10, label="number of classes"),
+        Param("pool", 1000, low=200, high=max_pool, label="pool size"),
+        Param("init", init, low=2, high=20, label="starting labels"),
+    )
+
+
+def _dataset_changed(page: str) -> None:
+    """A new dataset starts from its own default noise (ranges differ per dataset)."""
+    name = st.session_state[state.key(page, "ds")]
+    state.set_values(page, {"noise": DATASETS[name].default_noise})
+
+
+def data_section(page: str, params: Sequence[Param], notes: list) -> None:
+    """The sidebar's Data section for the :func:`data_params` among ``params``.
+
+    The noise is clamped to the chosen dataset's own range and the pool size
+    to what the dataset can draw; a clamped noise adds a note to ``notes``.
+    """
+    by_name = {param.name: param for param in params}
+    st.header("Data")
+    dataset = dataset_select(state.key(page, "ds"), on_change=partial(_dataset_changed, page))
+    info = DATASETS[dataset]
+    noise_key = state.key(page, "noise")
+    st.session_state[noise_key], note = state.clamp(by_name["noise"], st.session_state[noise_key],
+                                                    *info.noise_range)
+    if note:
+        state.add_note(page, note)
+        notes.append(note)
+    noise_slider(noise_key, dataset)
+    if dataset == "multiblobs":
+        classes_slider(state.key(page, "classes"))
+    pool_slider(state.key(page, "pool"), high=min(by_name["pool"].high, info.max_pool))
+    seed_size_slider(state.key(page, "init"))
+
+
+def dataset_kwargs(values: Mapping) -> dict:
+    """The :func:`data_section` settings as :func:`alcore.data.make_dataset` arguments (no seed)."""
+    kwargs = dict(name=values["ds"], n_pool=int(values["pool"]), noise=float(values["noise"]))
+    if values["ds"] == "multiblobs":
+        kwargs["n_classes"] = int(values["classes"])
+    return kwargs
+
 # -- model ------------------------------------------------------------------------------------
+
+def _registry_select(key: str, label: str, registry: Mapping, names: Sequence[str]) -> str:
+    """A selectbox over registry names, shown by their labels, with the chosen one's description under it."""
+    value = st.selectbox(label, list(names), key=key, format_func=lambda n: registry[n].label)
+    st.caption(registry[value].description)
+    return value
+
 
 def model_select(key: str, *, label: str = "Model") -> str:
     """Pick a model from the registry; the caption describes it."""
-    names = list(MODELS)
-    value = st.selectbox(label, names, key=key, format_func=lambda n: MODELS[n].label)
-    st.caption(MODELS[value].description)
-    return value
+    return _registry_select(key, label, MODELS, list(MODELS))
 
 
 # -- strategy ---------------------------------------------------------------------------------
 
 def strategy_select(key: str, *, label: str = "Strategy", names: Optional[Sequence[str]] = None) -> str:
     """Pick an acquisition strategy from the registry; the caption describes it."""
-    names = list(names or strategy_names())
-    value = st.selectbox(label, names, key=key, format_func=lambda n: STRATEGIES[n].label)
-    st.caption(STRATEGIES[value].description)
-    return value
+    return _registry_select(key, label, STRATEGIES, names or strategy_names())
 
 
 def selector_select(key: str, *, label: str = "Batch selector", names: Optional[Sequence[str]] = None) -> str:
     """Pick a batch selector from the registry; the caption describes it."""
-    names = list(names or SELECTORS)
-    value = st.selectbox(label, names, key=key, format_func=lambda n: SELECTORS[n].label)
-    st.caption(SELECTORS[value].description)
-    return value
+    return _registry_select(key, label, SELECTORS, names or list(SELECTORS))
 
 
 # -- run --------------------------------------------------------------------------------------
