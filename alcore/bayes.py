@@ -23,6 +23,13 @@ from alcore._checks import as_float_array, check_generator, check_k
 from alcore.models import SoftmaxRegression
 
 
+def _sampling_inputs(X, T, rng, random_state):
+    """Checked ``sample_proba`` arguments: X as floats, T a positive count, and the generator
+    (one seeded with the model's ``random_state`` when ``rng`` is None)."""
+    X, T = as_float_array(X, "X", ndim=2), check_k(T, "T")
+    return X, T, np.random.default_rng(random_state) if rng is None else check_generator(rng)
+
+
 class MCDropoutMLP(ClassifierMixin, BaseEstimator):
     """A small multilayer perceptron trained with dropout, in numpy.
 
@@ -200,9 +207,7 @@ class MCDropoutMLP(ClassifierMixin, BaseEstimator):
         -------
         numpy.ndarray of shape (T, n, n_classes_seen)
         """
-        X = as_float_array(X, "X", ndim=2)
-        T = check_k(T, "T")
-        rng = np.random.default_rng(self.random_state) if rng is None else check_generator(rng)
+        X, T, rng = _sampling_inputs(X, T, rng, self.random_state)
         widths = [w.shape[1] for w in self.weights_[:-1]]
         draws = np.empty((T, X.shape[0], self.classes_.size))
         for t in range(T):
@@ -277,9 +282,7 @@ class LaplaceLogistic(SoftmaxRegression):
         -------
         numpy.ndarray of shape (T, n, n_classes_seen)
         """
-        X = as_float_array(X, "X", ndim=2)
-        T = check_k(T, "T")
-        rng = np.random.default_rng(self.random_state) if rng is None else check_generator(rng)
+        X, T, rng = _sampling_inputs(X, T, rng, self.random_state)
         noise = rng.standard_normal((self.weights_.size, T))
         # w = w_map + L^-T z has covariance (L L^T)^-1, the posterior covariance.
         offsets = solve_triangular(self.precision_cholesky_, noise, lower=True, trans="T")
