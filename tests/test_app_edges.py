@@ -7,13 +7,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from apptest_pages import open_page
 
-from alcore import lab
+from tests.test_app_failures import fake  # noqa: F401  (the failure lab's stand-in measurements)
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -105,16 +103,6 @@ def test_batch_page_budget_larger_than_the_pool_is_clamped():
     assert any("label budget" in w.value.lower() for w in at.warning)
     assert at.session_state["batch.budget"] <= 200
 
-
-@pytest.fixture
-def fake(monkeypatch):
-    from tests.test_app_failures import fake_measure
-
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    monkeypatch.setattr(lab, "measure_condition", fake_measure)
-    yield
-    st.cache_resource.clear()
 
 
 def test_one_class_in_the_labeled_set_is_explained(fake):

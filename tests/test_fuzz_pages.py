@@ -12,16 +12,14 @@ from __future__ import annotations
 
 import random
 import sys
-import time
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from apptest_pages import open_page
 
-from alcore import lab
+from tests.test_app_failures import fake  # noqa: F401  (the failure lab's stand-in measurements)
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -114,18 +112,6 @@ def fuzz(at: AppTest, steps: int, seed: int, page: str) -> list[str]:
     return done
 
 
-@pytest.fixture
-def fake_measurements(monkeypatch):
-    """The failure lab's measurements over seeds take minutes: the suite's stand-in instead."""
-    from tests.test_app_failures import fake_measure
-
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    monkeypatch.setattr(lab, "measure_condition", fake_measure)
-    yield
-    time.sleep(0.1)
-    st.cache_resource.clear()
-
 
 @pytest.mark.parametrize("seed", [0, 1])
 def test_fuzz_arena(seed):
@@ -140,7 +126,7 @@ def test_fuzz_batch():
 
 
 @pytest.mark.parametrize("tab", ["miscalibration", "sampling_bias", "outlier_attraction", "cold_start"])
-def test_fuzz_failures(fake_measurements, tab):
+def test_fuzz_failures(fake, tab):
     at = open_page("failures", tab=tab, seeds=3)
     fuzz(at, 20, 3, "failures")
 
@@ -159,7 +145,7 @@ BAD = ["abc", "-7", "1e309", "nan", "", "999999999999", "0x10", "1;drop", "%00",
 
 @pytest.mark.parametrize("page", ["arena", "batch", "failures", "home"])
 @pytest.mark.parametrize("seed", [0, 1])
-def test_malformed_links_are_clamped_with_a_note(page, seed, fake_measurements):
+def test_malformed_links_are_clamped_with_a_note(page, seed, fake):
     """Every setting of the page gets a random bad value; the page opens, says what it
     adjusted, and writes back a link whose every value is one it accepts as it is."""
     rng = random.Random(f"{page}{seed}")
