@@ -36,7 +36,6 @@ def strategy_names(include_random: bool = True) -> list[str]:
     return [name for name, s in STRATEGIES.items() if include_random or not s.is_random]
 
 
-
 def preset_row(key: str, presets: Mapping[str, Mapping], on_click: Callable[[str], None]) -> None:
     """A row of preset buttons after a bold "Presets": one per preset, its ``text`` on hover.
 
@@ -88,7 +87,6 @@ def seed_size_slider(key: str, low: int = 2, high: int = 20) -> int:
     value = st.slider("Starting labels", low, high, key=key)
     st.caption("Labels both learners get before the race, a few from each class; the same for both.")
     return value
-
 
 
 def data_params(*, init: int, max_pool: int) -> tuple[Param, ...]:
