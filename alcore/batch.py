@@ -88,13 +88,17 @@ class _NearestCentre:
 
     Centres are the labeled points plus the picks so far. Distances are
     computed as ``|x|^2 - 2 x.c + |c|^2`` on data centred at the candidates'
-    mean (which keeps that expansion accurate in float32).
+    mean (which keeps that expansion accurate in float32). Where a distance is
+    tiny next to the norms, the expansion leaves rounding noise of about
+    ``eps |x|^2`` (a duplicate of a centre would not get 0); below
+    ``sqrt(eps) (|x|^2 + |c|^2)`` it is recomputed as ``|x - c|^2``.
     """
 
     def __init__(self, X_candidates, X_labeled, n_picks: int, dtype):
         offset = X_candidates.mean(axis=0)
         self.X = np.ascontiguousarray(X_candidates - offset, dtype=dtype)
         self.sq_norms = np.einsum("ij,ij->i", self.X, self.X)
+        self.resolution = np.sqrt(np.finfo(dtype).eps)
         labeled = np.asarray(X_labeled - offset, dtype=dtype)
         n, d = self.X.shape
         self.centres = np.empty((labeled.shape[0] + n_picks, d), dtype=dtype)
@@ -112,32 +116,53 @@ class _NearestCentre:
             rows = slice(start, start + block)
             d2 = self.sq_norms[rows, None] - 2.0 * (self.X[rows] @ labeled.T) + labeled_sq[None, :]
             self.owner[rows] = d2.argmin(axis=1)
-            self.min_sq[rows] = np.maximum(d2[np.arange(d2.shape[0]), self.owner[rows]], 0.0)
+            self.min_sq[rows] = d2[np.arange(d2.shape[0]), self.owner[rows]]
+        unresolved = np.flatnonzero(
+            self.min_sq < self.resolution * (self.sq_norms + labeled_sq[self.owner])
+        )
+        block = max(1, _BLOCK_CELLS // labeled.size)
+        for start in range(0, unresolved.size, block):
+            rows = unresolved[start:start + block]
+            gap = self.X[rows, None, :] - labeled[None, :, :]
+            d2 = np.einsum("ijk,ijk->ij", gap, gap)
+            self.owner[rows] = d2.argmin(axis=1)
+            self.min_sq[rows] = d2[np.arange(rows.size), self.owner[rows]]
+
+    def _resolve(self, d2, points, sq_norms, centre, centre_sq) -> None:
+        """Recompute as ``|x - c|^2``, in place, the entries of the expansion's
+        ``d2`` (for ``points``, of squared norms ``sq_norms``) too small for it."""
+        unresolved = np.flatnonzero(d2 < self.resolution * (sq_norms + centre_sq))
+        if unresolved.size:
+            gap = points[unresolved] - centre
+            d2[unresolved] = np.einsum("ij,ij->i", gap, gap)
 
     def add(self, index: int) -> np.ndarray:
         """Make candidate ``index`` a centre, update the distances it shortens
         and return the rows whose distance changed."""
         centre = self.X[index]
+        centre_sq = centre @ centre
         if self.n_centres == 0:
             rows = np.arange(self.X.shape[0])
         else:
             gap = self.centres[: self.n_centres] - centre
-            centre_sq = np.einsum("ij,ij->i", gap, gap)
+            centre_gaps = np.einsum("ij,ij->i", gap, gap)
             # Keep a candidate only if the new centre may be closer than its owner
             # (a small slack covers rounding).
-            rows = np.flatnonzero(centre_sq[self.owner] < 4.0 * 1.001 * self.min_sq)
+            rows = np.flatnonzero(centre_gaps[self.owner] < 4.0 * 1.001 * self.min_sq)
         if rows.size > self.X.shape[0] // 4:
             # Pruning keeps too many rows to pay for gathering them: update all.
-            d2 = self.sq_norms - 2.0 * (self.X @ centre) + centre @ centre
+            d2 = self.sq_norms - 2.0 * (self.X @ centre) + centre_sq
+            self._resolve(d2, self.X, self.sq_norms, centre, centre_sq)
             updated = np.flatnonzero(d2 < self.min_sq)
-            self.min_sq[updated] = np.maximum(d2[updated], 0.0)
-            self.owner[updated] = self.n_centres
+            self.min_sq[updated] = d2[updated]
         else:
-            d2 = self.sq_norms[rows] - 2.0 * (self.X[rows] @ centre) + centre @ centre
+            points, sq_norms = self.X[rows], self.sq_norms[rows]
+            d2 = sq_norms - 2.0 * (points @ centre) + centre_sq
+            self._resolve(d2, points, sq_norms, centre, centre_sq)
             closer = d2 < self.min_sq[rows]
             updated = rows[closer]
-            self.min_sq[updated] = np.maximum(d2[closer], 0.0)
-            self.owner[updated] = self.n_centres
+            self.min_sq[updated] = d2[closer]
+        self.owner[updated] = self.n_centres
         self.centres[self.n_centres] = centre
         self.n_centres += 1
         self.min_sq[index] = 0.0
@@ -194,23 +219,26 @@ def k_center_greedy(X_candidates, X_labeled, k: int, *, dtype=np.float32) -> np.
     return picks
 
 
-def _min_max(values: np.ndarray) -> np.ndarray:
-    """Scale to [0, 1] by min and max; a constant vector maps to zeros."""
-    low, high = values.min(), values.max()
-    if high - low <= 0:
-        return np.zeros_like(values)
-    return (values - low) / (high - low)
-
-
-def hybrid(utilities, X_candidates, X_labeled, k: int, alpha: float = 0.5, *, dtype=np.float32) -> np.ndarray:
+def hybrid(utilities, X_candidates, X_labeled, k: int, alpha: float = 0.5, *, dtype=np.float64) -> np.ndarray:
     """Uncertainty x diversity: greedily pick the best mix of utility and distance.
 
-    At every pick the score of a remaining candidate is
-    ``alpha * u + (1 - alpha) * d`` where ``u`` is its utility min-max scaled
-    over all candidates and ``d`` its Euclidean distance to the nearest labeled
-    or already-picked point, min-max scaled over the remaining candidates.
-    Distances are updated after each pick. ``alpha = 1`` is top-k;
-    ``alpha = 0`` is k-center (up to the first pick).
+    The rule is the blog post's, pick by pick. Let ``d`` be every candidate's
+    Euclidean distance to its nearest labeled or already-picked point (0 for
+    a picked candidate; 0 everywhere before the first pick if there are no
+    labeled points) and ``u`` the utilities. Both are min-max scaled over all
+    ``n`` candidates, picked ones included::
+
+        norm_d = (d - d.min()) / (d.max() - d.min() + 1e-10)
+        norm_u = (u - u.min()) / (u.max() - u.min() + 1e-10)
+        score = alpha * norm_u + (1 - alpha) * norm_d
+
+    Picked candidates score -1, and the pick is the highest score (the lowest
+    index among ties). ``alpha = 1`` is top-k. With no labeled points the
+    first pick is the highest utility (for ``alpha = 0``, where every score is
+    0, candidate 0). Distances are updated with one new column per pick and
+    agree with a direct computation to rounding, which may settle an exact
+    tie between different points at equal distances (points on a grid, say)
+    otherwise than by the lowest index.
 
     Parameters
     ----------
@@ -218,18 +246,25 @@ def hybrid(utilities, X_candidates, X_labeled, k: int, alpha: float = 0.5, *, dt
         Acquisition utilities of the candidates.
     X_candidates : array-like of shape (n, d)
     X_labeled : array-like of shape (L, d)
-        May be empty: the first pick is then the highest utility.
+        May be empty.
     k : int
         Batch size; more than ``n`` returns all ``n``.
     alpha : float in [0, 1], default=0.5
         Weight of uncertainty against diversity.
-    dtype : numpy dtype, default=numpy.float32
-        Precision of the distance computations.
+    dtype : numpy dtype, default=numpy.float64
+        Precision of the distance computations. numpy.float32 is faster on
+        large pools but can break a near-tie the other way than the rule does.
 
     Returns
     -------
     numpy.ndarray of int, shape (min(k, n),)
         Candidate indices in pick order.
+
+    Examples
+    --------
+    >>> X = [[0.0], [1.0], [2.0], [3.0]]
+    >>> hybrid([0.9, 1.0, 0.1, 0.0], X, [[0.0]], 2, alpha=0.5)
+    array([1, 3])
     """
     utilities = check_utilities(utilities)
     X_candidates, X_labeled = _check_geometry(X_candidates, X_labeled)
@@ -239,29 +274,25 @@ def hybrid(utilities, X_candidates, X_labeled, k: int, alpha: float = 0.5, *, dt
             f"{X_candidates.shape[0]} rows; pass one utility per candidate."
         )
     alpha = check_fraction(alpha, "alpha")
-    k = min(check_k(k), X_candidates.shape[0])
+    n = X_candidates.shape[0]
+    k = min(check_k(k), n)
     state = _NearestCentre(X_candidates, X_labeled, k, dtype)
-    # Picked points leave the race: -inf utility, and +inf / -inf distance in the
-    # two copies used for the minimum and for the maximum and the score.
-    utility_left = alpha * _min_max(utilities.astype(np.float64))
-    distance_for_min = np.sqrt(np.maximum(state.min_sq, 0.0), dtype=np.float64)
-    distance_for_max = distance_for_min.copy()
+    u = utilities.astype(np.float64)
+    weighted_utility = alpha * ((u - u.min()) / (u.max() - u.min() + 1e-10))
+    if state.n_centres:
+        distance = np.sqrt(state.min_sq, dtype=np.float64)
+    else:
+        distance = np.zeros(n)
     picks = np.empty(k, dtype=np.intp)
     for step in range(k):
-        score = utility_left
-        if state.n_centres and alpha < 1.0:
-            # alpha u + (1 - alpha) (d - low) / span ranks like alpha u + (1 - alpha) d / span.
-            span = distance_for_max.max() - distance_for_min.min()
-            if span > 0:
-                score = utility_left + ((1.0 - alpha) / span) * distance_for_max
+        low, high = distance.min(), distance.max()
+        score = weighted_utility + (1.0 - alpha) * ((distance - low) / (high - low + 1e-10))
+        score[picks[:step]] = -1.0
         pick = int(np.argmax(score))
         picks[step] = pick
-        utility_left[pick] = -np.inf
         changed = state.add(pick)
-        distance_for_min[changed] = np.sqrt(np.maximum(state.min_sq[changed], 0.0))
-        distance_for_max[changed] = distance_for_min[changed]
-        distance_for_min[pick] = np.inf
-        distance_for_max[pick] = -np.inf
+        distance[changed] = np.sqrt(state.min_sq[changed])
+        distance[pick] = 0.0
     return picks
 
 

@@ -19,8 +19,19 @@ import copy
 import numpy as np
 from scipy.special import entr, rel_entr
 
-from alcore._checks import as_float_array, as_probabilities, check_k
+from alcore._checks import (
+    PROBABILITY_SLACK,
+    as_float_array,
+    as_probabilities,
+    check_k,
+    check_probability_values,
+    check_row_sums,
+    probability_array,
+)
 from alcore.models import single_threaded
+
+# Cells per row block of entropy (256 KB in float64).
+_ENTROPY_BLOCK_CELLS = 1 << 15
 
 
 def _class_major(probs: np.ndarray) -> np.ndarray:
@@ -85,14 +96,14 @@ def margin(probs, *, check_input: bool = True) -> np.ndarray:
 
 
 def entropy(probs, *, check_input: bool = True) -> np.ndarray:
-    """Predictive entropy: ``-sum_c p(c | x) log p(c | x)`` (nats).
+    """Predictive entropy: ``-sum_c p(c | x) log p(c | x)`` (nats), with 0 log 0 = 0.
 
     Parameters
     ----------
     probs : array-like of shape (n, C)
         Class probabilities, rows summing to 1.
     check_input : bool, default=True
-        Validate ``probs`` first.
+        Validate ``probs`` first (the checks of ``as_probabilities``).
 
     Returns
     -------
@@ -104,10 +115,37 @@ def entropy(probs, *, check_input: bool = True) -> np.ndarray:
     >>> entropy([[0.5, 0.5], [1.0, 0.0]]).round(4)
     array([0.6931, 0.    ])
     """
-    probs = as_probabilities(probs) if check_input else np.asarray(probs)
-    if probs.shape[1] <= 4:
-        return entr(_class_major(probs)).sum(axis=0)
-    return entr(probs).sum(axis=1)
+    probs = probability_array(probs) if check_input else np.asarray(probs)
+    if probs.dtype not in (np.float32, np.float64):
+        probs = probs.astype(np.float64)
+    n, n_classes = probs.shape
+    # Row blocks small enough that a block and its p log p stay in cache between
+    # the passes over them; a matrix-vector product then sums the short rows.
+    step = max(1, _ENTROPY_BLOCK_CELLS // n_classes)
+    terms_buffer = np.empty((min(step, n), n_classes), dtype=probs.dtype)
+    ones = np.ones(n_classes, dtype=probs.dtype)
+    p_log_p = np.empty(n, dtype=probs.dtype)
+    sums = np.empty(n, dtype=probs.dtype) if check_input else None
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        for start in range(0, n, step):
+            block = probs[start:start + step]
+            terms = np.log(block, out=terms_buffer[: block.shape[0]])
+            terms *= block
+            np.matmul(terms, ones, out=p_log_p[start:start + step])
+            if check_input:
+                np.matmul(block, ones, out=sums[start:start + step])
+    # 0 log 0 came out as 0 * -inf = NaN, and so did a negative or a NaN input.
+    nan_rows = np.isnan(p_log_p)
+    if check_input:
+        # Where a row's p log p is not NaN, its values are all positive (+inf
+        # included), so none exceeds the row sum: only rows with a NaN or a sum
+        # above 1 can hold a value outside [0, 1], and only theirs need looking at.
+        check_probability_values(probs[nan_rows | (sums > 1 + PROBABILITY_SLACK)])
+        check_row_sums(sums)
+    values = np.negative(p_log_p, out=p_log_p)
+    if nan_rows.any():
+        values[nan_rows] = entr(probs[nan_rows]).sum(axis=1)
+    return values
 
 
 def vote_entropy(votes, n_classes: int, *, check_input: bool = True) -> np.ndarray:

@@ -3,6 +3,7 @@ same process, with single-threaded BLAS. Not a pass/fail test.
 
     python bench/bench_core.py            # full sizes (about a minute)
     python bench/bench_core.py --quick    # smaller, for a smoke run
+    python bench/bench_core.py --entropy  # only the entropy section (seconds)
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+import timeit
 from pathlib import Path
 
 import numpy as np
@@ -35,28 +37,30 @@ def best_of(function, repeats: int) -> float:
 
 def plain_k_center(X, X_labeled, k, utilities=None, alpha=None):
     """The plain float64 incremental reference: a running min-distance vector,
-    one new distance column per pick, no pruning."""
+    one new distance column per pick, no pruning. With utilities it is the
+    blog post's hybrid: distance and utility min-max scaled over all candidates
+    (picked ones at distance 0 included, + 1e-10), picked candidates at -1."""
     sq = np.einsum("ij,ij->i", X, X)
     min_sq = np.full(X.shape[0], np.inf)
     for centre in X_labeled:
         min_sq = np.minimum(min_sq, sq - 2 * X @ centre + centre @ centre)
     remaining = np.ones(X.shape[0], dtype=bool)
     if utilities is not None:
-        u = (utilities - utilities.min()) / (utilities.max() - utilities.min())
+        u = (utilities - utilities.min()) / (utilities.max() - utilities.min() + 1e-10)
     picks = []
     for _ in range(k):
         if utilities is None:
             score = np.where(remaining, min_sq, -np.inf)
         else:
             distance = np.sqrt(np.maximum(min_sq, 0))
-            low = distance[remaining].min()
-            d = (distance - low) / (distance.max() - low)
-            score = np.where(remaining, alpha * u + (1 - alpha) * d, -np.inf)
+            d = (distance - distance.min()) / (distance.max() - distance.min() + 1e-10)
+            score = np.where(remaining, alpha * u + (1 - alpha) * d, -1.0)
         pick = int(np.argmax(score))
         picks.append(pick)
         remaining[pick] = False
         centre = X[pick]
         min_sq = np.minimum(min_sq, sq - 2 * X @ centre + centre @ centre)
+        min_sq[pick] = 0.0
     return np.array(picks)
 
 
@@ -111,6 +115,24 @@ def bench_scores(n, repeats):
               f"{best_of(lambda: ours[name](False), repeats) * 1e3:10.2f}")
 
 
+def per_call(function, number, repeats) -> float:
+    """Best time per call over ``repeats`` timeit runs of ``number`` calls, in seconds."""
+    return min(timeit.repeat(function, number=number, repeat=repeats)) / number
+
+
+def bench_entropy(repeats):
+    rng = np.random.default_rng(2)
+    print(f"\nentropy (default call, input checked) vs plain -einsum('ij,ij->i', p, log p), "
+          f"microseconds per call, best of {repeats}")
+    print(f"{'probabilities':16s} {'plain einsum':>13s} {'entropy':>10s} {'ratio':>7s}")
+    for n, n_classes, number in ((100_000, 10, 20), (2_000, 2, 2_000)):
+        raw = rng.random((n, n_classes))
+        probs = raw / raw.sum(axis=1, keepdims=True)
+        plain = per_call(lambda: -np.einsum("ij,ij->i", probs, np.log(probs)), number, repeats)
+        ours = per_call(lambda: scores.entropy(probs), number, repeats)
+        print(f"{f'{n:,} x {n_classes}':16s} {plain * 1e6:13.1f} {ours * 1e6:10.1f} {ours / plain:6.2f}x")
+
+
 def bench_loop(rounds, seeds):
     data = make_dataset("blobs", n_pool=2000, n_test=500)
     print("\nActiveLoop rounds on 2,000 2-D points (milliseconds per round, median)")
@@ -136,15 +158,20 @@ def bench_loop(rounds, seeds):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes for a smoke run")
+    parser.add_argument("--entropy", action="store_true", help="only entropy against plain numpy")
     args = parser.parse_args()
     with threadpool_limits(limits=1, user_api="blas"):
-        if args.quick:
+        if args.entropy:
+            bench_entropy(repeats=15)
+        elif args.quick:
             bench_selectors(n=5_000, d=16, n_labeled=20, k=50, repeats=1)
             bench_scores(n=10_000, repeats=3)
+            bench_entropy(repeats=5)
             bench_loop(rounds=20, seeds=2)
         else:
             bench_selectors(n=100_000, d=64, n_labeled=100, k=500, repeats=2)
             bench_scores(n=100_000, repeats=7)
+            bench_entropy(repeats=15)
             bench_loop(rounds=100, seeds=20)
 
 

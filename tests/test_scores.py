@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from alcore import scores
+from alcore import _checks, scores
 
 
 def random_probs(rng, n, n_classes):
@@ -64,6 +64,29 @@ class TestHandWorked:
         np.testing.assert_allclose(scores.entropy(probs), -(probs * np.log(probs)).sum(axis=1))
 
 
+def plain_entropy(probs):
+    """-sum p log p with numpy's einsum, taking 0 log 0 = 0."""
+    return -np.einsum("ij,ij->i", probs, np.log(np.where(probs > 0, probs, 1.0)))
+
+
+@pytest.mark.parametrize("n, n_classes", [(1, 1), (7, 2), (2_000, 3), (10_000, 10), (5, 40_000)])
+@pytest.mark.parametrize("zero_share", [0.0, 0.3, 0.9])
+def test_entropy_equals_the_plain_formula(n, n_classes, zero_share):
+    # Sizes span entropy's row blocks (and a row longer than a block); zeros take 0 log 0 = 0.
+    rng = np.random.default_rng(n + n_classes)
+    raw = rng.random((n, n_classes)) ** 3
+    raw[rng.random((n, n_classes)) < zero_share] = 0.0
+    raw[raw.sum(axis=1) == 0, 0] = 1.0
+    probs = raw / raw.sum(axis=1, keepdims=True)
+    expected = plain_entropy(probs)
+    for layout in (probs, np.asfortranarray(probs), probs[::-1]):
+        values = scores.entropy(layout)
+        assert values.dtype == np.float64 and not np.isnan(values).any()
+        np.testing.assert_allclose(values, plain_entropy(layout), rtol=0, atol=1e-12)
+        np.testing.assert_array_equal(scores.entropy(layout, check_input=False), values)
+    np.testing.assert_allclose(scores.entropy(probs.astype(np.float32)), expected, rtol=0, atol=1e-5)
+
+
 @settings(max_examples=60, deadline=None)
 @given(probability_matrices())
 def test_uncertainty_ranges_and_permutation(probs):
@@ -101,6 +124,13 @@ def test_kl_disagreement_properties(n_members, n, n_classes, seed):
     np.testing.assert_allclose(scores.kl_disagreement(members[:, permutation]), values[permutation])
 
 
+def with_row(row, n=10_000, at=9_000):
+    """Valid probabilities, 10,000 x len(row), with ``row`` at row 9,000 (past the first blocks)."""
+    probs = random_probs(np.random.default_rng(2), n, len(row))
+    probs[at] = row
+    return probs
+
+
 @pytest.mark.parametrize("function", [scores.least_confidence, scores.margin, scores.entropy])
 @pytest.mark.parametrize("bad, words", [
     (np.array([0.5, 0.5]), "2-D"),
@@ -108,10 +138,51 @@ def test_kl_disagreement_properties(n_members, n, n_classes, seed):
     (np.array([[2.0, -1.0]]), "outside"),
     (np.array([[0.2, 0.2]]), "sum to 1"),
     (np.zeros((0, 2)), "non-empty"),
+    (np.array([[0.5, 0.5]], dtype=complex), "numeric"),
+    (with_row([0.5, np.nan, 0.5]), "NaN"),
+    (with_row([np.inf, 0.0, 0.0]), "outside"),
+    (with_row([1.0, -np.inf, 0.0]), "outside"),
+    (with_row([1.0 + 1e-5, 1e-9, 1e-9]), "outside"),  # every value positive, one above 1
+    (with_row([1.0 + 1e-5, 0.0, -1e-5]), "outside"),  # sums to 1
+    (with_row([0.5, 0.5, 0.002]), "sum to 1"),
+    (with_row([0.5, 0.3, 0.198]), "sum to 1"),
 ])
 def test_bad_probabilities(function, bad, words):
     with pytest.raises(ValueError, match=words):
         function(bad)
+
+
+@pytest.mark.parametrize("function", [scores.least_confidence, scores.margin, scores.entropy])
+@pytest.mark.parametrize("good", [
+    [[1, 0]],  # integers
+    with_row([0.5, 0.5, 0.0009]),  # sums within 1e-3 of 1
+    with_row([1.0 + 1e-7, 0.0, 0.0]),  # within 1e-6 of [0, 1]
+    with_row([1.0, 1e-7, -1e-7]),
+])
+def test_tolerated_probabilities(function, good):
+    assert function(good).shape == (np.shape(good)[0],)
+
+
+@settings(max_examples=200, deadline=None)
+@given(probability_matrices(max_rows=20, max_classes=5), st.data())
+def test_entropy_rejects_what_as_probabilities_rejects(probs, data):
+    # entropy checks its input from its own sums and logs; it must agree with the shared check.
+    n, n_classes = probs.shape
+    for _ in range(data.draw(st.integers(1, 3))):
+        row, column = data.draw(st.integers(0, n - 1)), data.draw(st.integers(0, n_classes - 1))
+        probs[row, column] = data.draw(st.sampled_from(
+            [np.nan, np.inf, -np.inf, 0.0, -0.0, -2e-6, -5e-7, 1 + 5e-7, 1 + 2e-6, 1.0005, 1.002]))
+        if data.draw(st.booleans()):
+            probs[row] *= data.draw(st.sampled_from([0.9985, 0.9995, 1.0005, 1.0015]))
+    outcomes = []
+    for function in (_checks.as_probabilities, scores.entropy):
+        try:
+            with np.errstate(all="ignore"):
+                function(probs)
+            outcomes.append(None)
+        except ValueError as error:
+            outcomes.append(str(error))
+    assert outcomes[0] == outcomes[1]
 
 
 def test_bad_votes():
