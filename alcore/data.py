@@ -22,10 +22,6 @@ import numpy as np
 from scipy.special import logsumexp
 from sklearn.datasets import load_digits, make_moons
 
-# Colour-blind-safe Okabe-Ito palette: the classes' colours on every page.
-CLASS_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000",
-                 "#999999", "#882255")
-
 
 @dataclass(frozen=True, eq=False)
 class Dataset:

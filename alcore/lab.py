@@ -1,22 +1,20 @@
-"""What the failure-mode lab shows, computed: a failure's learner started
-without stepping, the figures one running learner shows live, and the
-per-condition measurement over seeds with a plain verdict.
+"""The failure-mode lab, computed: a failure's learner started without
+stepping, a run to the end with its figures, the measurement over seeds (fix
+off, fix on, random sampling) and a paired verdict.
 
-Everything here builds on :mod:`alcore.failures` (the scenarios and their
-fixes); nothing here draws. A script can use it as the app does::
+Everything here builds on the records of :mod:`alcore.failures` (the
+scenarios, their fixes and metrics); nothing here draws. A script can use it
+as the app does::
 
-    from alcore.failures import FAILURES
     from alcore import lab
 
-    mode = lab.tuned(FAILURES["sampling_bias"], 0.3)           # epsilon 0.3
+    mode = lab.tuned("sampling_bias", 0.3)                     # epsilon 0.3
     race = lab.start(mode, seed=0, condition="on")
-    for _ in range(mode.n_queries):
-        race.step()
-    loop = race.loops["learner"]
-    print(lab.first_marked(loop, race.dataset.marked))         # label count, or None
+    race.advance(mode.n_queries)
+    print(mode.live(race.loops["learner"], race.dataset).value)  # "labeled" or "not labeled"
     off = lab.measure_condition(mode, "off", range(20))
     on = lab.measure_condition(mode, "on", range(20))
-    print(lab.compare(off["hidden_never_labeled"], on["hidden_never_labeled"], higher_is_better=False))
+    print(lab.compare(off[mode.metric.key], on[mode.metric.key], mode.metric.higher_is_better))
 """
 
 from __future__ import annotations
@@ -29,66 +27,58 @@ from typing import Callable, Optional, Sequence
 import numpy as np
 
 from alcore.data import Dataset, make_dataset
-from alcore.failures import FailureMode, failure_metrics, get_failure, run_failure
-from alcore.fixes import (ReliabilityBins, apply_temperature, density_weighted, expected_calibration_error,
-                          reliability_bins)
-from alcore.loop import ActiveLoop, QueryContext, Race
-from alcore.models import single_threaded
+from alcore.failures import CONDITIONS, FailureMode, get_failure
+from alcore.fixes import ReliabilityBins, apply_temperature, expected_calibration_error, reliability_bins
+from alcore.loop import ActiveLoop, LoopConfig, Race
 from alcore.stats import Estimate, estimate
 
-#: Which way is better for each figure of :data:`alcore.failures.METRICS`.
-HIGHER_IS_BETTER = {
-    "hidden_never_labeled": False,
-    "outlier_query_share": False,
-    "mean_accuracy_first_20": True,
-    "ece": False,
-    "ece_raw": False,
-    "accuracy": True,
-}
+#: The scenarios' sizes: a live run and the measurement draw the same data.
+N_POOL, N_TEST = 1000, 500
 
 
-def tuned(mode, value=None, *, seed_size: Optional[int] = None) -> FailureMode:
-    """A failure mode with its fix's number (epsilon, beta) or its seed-set size changed.
+def tuned(mode, value=None) -> FailureMode:
+    """A failure mode with its knob turned: the fix's number (epsilon, beta) or the seed-set size.
 
     Parameters
     ----------
     mode : str or FailureMode
-    value : float, optional
-        New value of the fix's numeric setting; unchanged when None.
-    seed_size : int, optional
-        New seed-set size; unchanged when None.
+    value : float or int, optional
+        The knob's new value (see :attr:`alcore.failures.Fix.knob`); the mode
+        as it is when None.
 
     Returns
     -------
     FailureMode
     """
     mode = get_failure(mode)
-    changes = {}
-    if value is not None:
-        ((key, old),) = mode.fix
-        if isinstance(old, (bool, str)):
-            raise ValueError(f"{mode.name}'s fix is {key}={old!r}, which has no number to tune; pass value=None.")
-        changes["fix"] = ((key, float(value)),)
-    if seed_size is not None:
-        if isinstance(seed_size, bool) or int(seed_size) != seed_size or seed_size < 1:
-            raise ValueError(f"seed_size must be a positive integer, got {seed_size!r}.")
-        changes["seed_size"] = int(seed_size)
-    return dataclasses.replace(mode, **changes) if changes else mode
+    if value is None:
+        return mode
+    knob = mode.fix.knob
+    if knob is None:
+        raise ValueError(f"{mode.name}'s fix ({mode.fix.name}) has no knob to turn; pass value=None.")
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
+            or not knob.low <= value <= knob.high:
+        raise ValueError(f"{knob.label.lower()} must be a number from {knob.low:g} to {knob.high:g}, got {value!r}.")
+    if knob.is_count:
+        if int(value) != value:
+            raise ValueError(f"{knob.label.lower()} must be a whole number, got {value!r}.")
+        return dataclasses.replace(mode, seed_size=int(value))
+    setting = tuple((key, float(value) if key == knob.setting else old) for key, old in mode.fix.setting)
+    return dataclasses.replace(mode, fix=dataclasses.replace(mode.fix, setting=setting))
 
 
-def fix_is_idle(mode) -> bool:
-    """True when the fix's setting turns it off (epsilon 0, beta 0): fix on = fix off."""
-    ((key, value),) = get_failure(mode).fix
-    return not isinstance(value, (bool, str)) and value == 0
+def config(mode, condition: str) -> LoopConfig:
+    """The learner's config in a condition: the failing learner, fix off or on, or random sampling."""
+    return LoopConfig(**get_failure(mode).settings(condition))
 
 
-def start(mode, seed: int, condition: str, *, data: Optional[Dataset] = None, n_pool: int = 1000,
-          n_test: int = 500) -> Race:
+def start(mode, seed: int, condition: str, *, data: Optional[Dataset] = None, n_pool: int = N_POOL,
+          n_test: int = N_TEST) -> Race:
     """A failure's learner with its seed set taught and no query made yet.
 
-    The same learner as :func:`alcore.failures.run_failure` builds (step it
-    ``mode.n_queries`` times to get that run), so a live run and the
-    measurement agree. Pass ``data`` to put several conditions on one draw.
+    The same learner as :func:`run_failure` runs (``race.advance(mode.n_queries)``
+    gives that run), so a live run and the measurement agree. Pass ``data``
+    to put several conditions on one draw.
 
     Parameters
     ----------
@@ -104,53 +94,79 @@ def start(mode, seed: int, condition: str, *, data: Optional[Dataset] = None, n_
     Returns
     -------
     Race
-        One learner, ``"learner"``.
+        One learner, ``"learner"``, with the mode's budget.
     """
     mode = get_failure(mode)
     if data is None:
         data = make_dataset(mode.dataset, n_pool=n_pool, n_test=n_test, random_state=seed)
-    return Race(data, {"learner": mode.config(condition)}, seed=seed, seed_size=mode.seed_size,
-                seed_method=mode.seed_method_for(condition))
+    return Race(data, {"learner": config(mode, condition)}, seed=seed, seed_size=mode.seed_size,
+                seed_method=mode.seed_method_for(condition), budget=mode.budget)
 
 
-# -- figures of one running learner ---------------------------------------------------------------
+def run_failure(mode, seed: int, condition: str, *, n_pool: int = N_POOL, n_test: int = N_TEST) -> Race:
+    """One learner on a failure's scenario, run for its ``n_queries``.
 
-def _seed_count(loop: ActiveLoop) -> int:
-    return int(loop.history[0].queried.size) if loop.history else 0
+    Parameters
+    ----------
+    mode : str or FailureMode
+        Key in :data:`alcore.failures.FAILURES`, or a failure mode.
+    seed : int
+        Seed of the data, the seed set and the learner.
+    condition : {'off', 'on', 'random'}
+        Fix off, fix on, or random sampling (fix off).
+    n_pool, n_test : int
+        Scenario sizes.
 
-
-def first_marked(loop: ActiveLoop, marked) -> Optional[int]:
-    """The label count at which the learner first labeled a marked point (None: not yet).
-
-    A value up to the seed-set size means a marked point was in the seed set.
+    Returns
+    -------
+    Race
+        A race with one learner, ``"learner"``, that has made its queries.
     """
-    marked = np.asarray(marked, dtype=bool)
-    hits = np.flatnonzero(marked[loop.labeled_indices])
-    return int(hits[0]) + 1 if hits.size else None
+    race = start(mode, seed, condition, n_pool=n_pool, n_test=n_test)
+    race.advance(get_failure(mode).n_queries)
+    return race
 
 
-def marked_queries(loop: ActiveLoop, marked) -> tuple[int, int]:
-    """(queries that hit a marked point, queries made), the seed set not counted."""
-    marked = np.asarray(marked, dtype=bool)
-    queried = loop.labeled_indices[_seed_count(loop):]
-    return int(marked[queried].sum()), int(queried.size)
+def failure_metrics(mode, race: Race) -> dict:
+    """The figures that show a failure, for one finished run: ``{metric key: value}``."""
+    return get_failure(mode).figures(race.loops["learner"], race.dataset)
 
 
-def queried_points(loop: ActiveLoop, first: Optional[int] = None) -> np.ndarray:
-    """Pool indices the learner asked for after its seed set, in order (the first ``first`` only)."""
-    queried = loop.labeled_indices[_seed_count(loop):]
-    return queried if first is None else queried[:first]
+def measure_condition(mode, condition: str, seeds: Sequence[int], *, n_pool: int = N_POOL, n_test: int = N_TEST,
+                      progress: Optional[Callable[[float], None]] = None) -> dict:
+    """One condition over seeds: ``{metric key: one value per seed}``.
 
-
-def accuracy_over_queries(loop: ActiveLoop, first: int = 20) -> float:
-    """Mean test accuracy after each of the first ``first`` queries made so far (NaN before any).
-
-    The live counterpart of ``mean_accuracy_first_20`` in :func:`alcore.failures.failure_metrics`.
+    Conditions are measured apart so an app can cache them apart: moving the
+    fix's knob re-runs only ``"on"``.
     """
-    counts, accuracy = loop.curve
-    n_seed = _seed_count(loop)
-    chosen = (counts > n_seed) & (counts <= n_seed + first)
-    return float(accuracy[chosen].mean()) if chosen.any() else float("nan")
+    mode = get_failure(mode)
+    seeds = list(seeds)
+    if not seeds:
+        raise ValueError("seeds is empty; pass at least one seed.")
+    rows = []
+    for done, seed in enumerate(seeds, start=1):
+        rows.append(failure_metrics(mode, run_failure(mode, seed, condition, n_pool=n_pool, n_test=n_test)))
+        if progress is not None:
+            progress(done / len(seeds))
+    return {key: np.array([row[key] for row in rows]) for key in rows[0]}
+
+
+def measure_failure(mode, seeds: Sequence[int], *, n_pool: int = N_POOL, n_test: int = N_TEST,
+                    progress: Optional[Callable[[float], None]] = None) -> dict:
+    """Fix off, fix on and random sampling over many seeds, paired (the same draws).
+
+    Returns
+    -------
+    dict
+        ``{condition: {metric key: array}}`` for each of
+        :data:`alcore.failures.CONDITIONS`, one value per seed; summarise
+        with :func:`summarise` and :func:`compare`.
+    """
+    def part(offset):
+        return None if progress is None else (lambda fraction: progress((offset + fraction) / len(CONDITIONS)))
+
+    return {condition: measure_condition(mode, condition, seeds, n_pool=n_pool, n_test=n_test, progress=part(i))
+            for i, condition in enumerate(CONDITIONS)}
 
 
 @dataclass(frozen=True, eq=False)
@@ -183,51 +199,7 @@ def calibration(loop: ActiveLoop, X, y, n_bins: int = 10) -> Calibration:
                        expected_calibration_error(raw, y, n_bins), expected_calibration_error(scaled, y, n_bins))
 
 
-def pick_without_temperature(loop: ActiveLoop) -> Optional[int]:
-    """The pool point the learner's strategy would rank first on its unscaled probabilities.
-
-    Compare with the point it does pick (temperature scaling on) to see
-    whether the temperature changed the query. The strategy's top utility,
-    as the top-k selector picks for a batch of one, after density weighting
-    when the config has it; random strategies get a separate generator, so
-    calling this never changes the loop's history. None when the pool is used up.
-    """
-    candidates = np.flatnonzero(~loop.labeled_mask)
-    if candidates.size == 0:
-        return None
-    ctx = QueryContext(loop, loop.X_pool[candidates], np.random.default_rng(0))
-    with single_threaded():
-        utilities = np.asarray(loop.strategy.utility(ctx), dtype=np.float64)
-    if loop.config.density_beta:
-        utilities = density_weighted(utilities, loop.pool_density[candidates], loop.config.density_beta)
-    return int(candidates[int(np.argmax(utilities))])
-
-
 # -- the measurement over seeds ----------------------------------------------------------------------
-
-def measure_condition(mode, condition: str, seeds: Sequence[int], *, n_pool: int = 1000, n_test: int = 500,
-                      progress: Optional[Callable[[float], None]] = None) -> dict:
-    """One condition of :func:`alcore.failures.measure_failure`, over seeds.
-
-    Split out so an app can cache the conditions apart: moving the fix's
-    slider re-runs only ``"on"``. Same runs, same figures, seed for seed.
-
-    Returns
-    -------
-    dict of str to numpy.ndarray
-        ``{metric: one value per seed}`` (see :data:`alcore.failures.METRICS`).
-    """
-    mode = get_failure(mode)
-    seeds = list(seeds)
-    if not seeds:
-        raise ValueError("seeds is empty; pass at least one seed.")
-    rows = []
-    for done, seed in enumerate(seeds, start=1):
-        rows.append(failure_metrics(mode, run_failure(mode, seed, condition, n_pool=n_pool, n_test=n_test)))
-        if progress is not None:
-            progress(done / len(seeds))
-    return {key: np.array([row[key] for row in rows]) for key in rows[0]}
-
 
 def summarise(values) -> Estimate:
     """Mean and 95% interval of a figure of :data:`alcore.failures.METRICS` over seeds.

@@ -16,8 +16,8 @@ import numpy as np
 from alcore import fixes
 from alcore._checks import as_float_array, check_fraction, check_k
 from alcore.data import Dataset
-from alcore.models import Committee, MODELS, TaskModel, make_model, sampling_models, single_threaded
-from alcore.registry import get_selector, get_strategy
+from alcore.models import Committee, TaskModel, single_threaded
+from alcore.registry import MODELS, get_selector, get_strategy, make_model, sampling_models
 
 
 class cached_property:
@@ -51,7 +51,7 @@ class LoopConfig:
     Attributes
     ----------
     model : str
-        Model name in ``alcore.models.MODELS``.
+        Model name in ``alcore.registry.MODELS``.
     strategy : str
         Strategy name in ``alcore.registry.STRATEGIES``.
     selector : str
@@ -317,7 +317,8 @@ class ActiveLoop:
         return fixes.density(self.X_pool)
 
     # -- the round -----------------------------------------------------------
-    def context(self, X_candidates=None, rng: Optional[np.random.Generator] = None) -> QueryContext:
+    def context(self, X_candidates=None, rng: Optional[np.random.Generator] = None, *,
+                temperature: bool = True) -> QueryContext:
         """A query context on the unlabeled pool, or on other points (for a score map).
 
         Parameters
@@ -328,22 +329,27 @@ class ActiveLoop:
             Randomness for the strategy; the loop's own when None. Pass a
             separate generator for displays, so drawing a map never changes
             the loop's history.
+        temperature : bool, default=True
+            Soften the probabilities by the loop's temperature (when its
+            config has temperature scaling); False gives the raw model's.
         """
         if X_candidates is None:
             X_candidates = self.X_pool[~self.labeled_mask]
         ctx = QueryContext(self, X_candidates, self.rng if rng is None else rng)
-        if self.temperature != 1.0:
+        if temperature and self.temperature != 1.0:
             ctx.probs = fixes.apply_temperature(ctx.probs, self.temperature)
         return ctx
 
-    def scores(self, X, rng: Optional[np.random.Generator] = None) -> np.ndarray:
+    def scores(self, X, rng: Optional[np.random.Generator] = None, *, temperature: bool = True) -> np.ndarray:
         """The utility at arbitrary points X (for an acquisition map), with the
-        config's temperature and density weighting (density relative to the pool)."""
+        config's density weighting (density relative to the pool) and, unless
+        ``temperature=False``, its temperature scaling."""
         if not self._order:
             return np.zeros(np.asarray(X).shape[0])
         X = np.asarray(X, dtype=float)
         with single_threaded():
-            utilities = self.strategy.utility(self.context(X, rng or np.random.default_rng(0)))
+            utilities = self.strategy.utility(self.context(X, rng or np.random.default_rng(0),
+                                                           temperature=temperature))
         if self.config.density_beta:
             utilities = self._weight_by_density(utilities, fixes.density(self.X_pool, X))
         return utilities
@@ -533,8 +539,22 @@ def choose_seed_set(y_pool, size: int, rng: np.random.Generator, method: str = "
     return np.asarray(chosen, dtype=np.intp)
 
 
+class _Stepping:
+    """``advance(steps)`` for anything with ``step()`` and ``finished``."""
+
+    def advance(self, steps: int) -> int:
+        """Up to ``steps`` rounds (see ``step``), stopping when finished; returns the rounds taken."""
+        taken = 0
+        for _ in range(check_k(steps, "steps")):
+            if self.finished:
+                break
+            self.step()
+            taken += 1
+        return taken
+
+
 @dataclass
-class Race:
+class Race(_Stepping):
     """Several learners on the same pool, seed set and test split, stepped together.
 
     Parameters
@@ -549,6 +569,16 @@ class Race:
     seed_method : {'per_class', 'random', 'cluster'}, default='per_class'
     keep_utilities : int, optional
         Passed to every learner (:class:`ActiveLoop`); None keeps all.
+    budget : int, optional
+        Labels each learner may have (seed set included); None: the whole pool.
+
+    Examples
+    --------
+    >>> from alcore.data import make_dataset
+    >>> race = Race(make_dataset("blobs", n_pool=100, n_test=50), {"A": LoopConfig(strategy="margin")},
+    ...             budget=10)
+    >>> race.advance(100), race.rounds, race.finished
+    (6, 6, True)
     """
 
     dataset: Dataset
@@ -557,12 +587,15 @@ class Race:
     seed_size: int = 4
     seed_method: str = "per_class"
     keep_utilities: Optional[int] = None
+    budget: Optional[int] = None
     loops: dict = field(init=False)
     oracle: PoolOracle = field(init=False)
 
     def __post_init__(self):
         if not self.configs:
             raise ValueError("configs is empty; pass at least one LoopConfig.")
+        if self.budget is not None:
+            self.budget = check_k(self.budget, "budget")
         seed_rng, *loop_seeds = np.random.SeedSequence(self.seed).spawn(1 + len(self.configs))
         data = self.dataset
         self.oracle = PoolOracle(data.y_pool)
@@ -576,26 +609,82 @@ class Race:
             loop.teach(self.seed_indices, self.oracle(self.seed_indices))
             self.loops[name] = loop
 
+    def _room(self, loop: ActiveLoop) -> int:
+        """Labels a learner may still ask for: up to the budget, within the pool."""
+        room = loop.n_unlabeled
+        return room if self.budget is None else min(room, self.budget - loop.n_labeled)
+
     @property
     def finished(self) -> bool:
-        """True when every learner has labeled its whole pool."""
-        return all(loop.n_unlabeled == 0 for loop in self.loops.values())
+        """True when every learner has used its budget (or its whole pool)."""
+        return all(self._room(loop) <= 0 for loop in self.loops.values())
+
+    @property
+    def rounds(self) -> int:
+        """Rounds taken since the seed set (by the learner that took most)."""
+        return max(len(loop.history) for loop in self.loops.values()) - 1
 
     def step(self, k: Optional[int] = None) -> dict:
-        """One round for every learner that still has unlabeled points."""
-        return {name: loop.step(self.oracle, k) for name, loop in self.loops.items() if loop.n_unlabeled}
+        """One round for every learner that may still ask: a batch of its config's size (or
+        ``k``), cut to what its budget and pool leave. Returns the rounds, by learner."""
+        rounds = {}
+        for name, loop in self.loops.items():
+            room = self._room(loop)
+            if room > 0:
+                rounds[name] = loop.step(self.oracle, min(loop.config.batch_size if k is None else k, room))
+        return rounds
+
+
+
+class RaceGroup(_Stepping):
+    """Races on the same data stepped together, when learners need seed sets of their own.
+
+    A failure's fix-off and fix-on learners share the draw of the data but
+    not always the seed set (the clustered seed is the fix), and each runs
+    exactly as it does alone, so the live pair and the measurement agree
+    seed for seed. Offers what a :class:`Race` offers: ``loops`` (one per
+    race, by the race's name; each race's first learner), ``dataset``,
+    ``step``, ``advance``, ``finished`` and ``rounds``.
+
+    Parameters
+    ----------
+    races : dict of str to Race
+        Races on one dataset, each with one learner.
+    """
+
+    def __init__(self, races: dict):
+        if not races:
+            raise ValueError("races is empty; pass at least one Race.")
+        datasets = {id(race.dataset) for race in races.values()}
+        if len(datasets) != 1:
+            raise ValueError("races must share one Dataset object (draw it once, pass it to each).")
+        self.races = dict(races)
+        self.dataset = next(iter(races.values())).dataset
+        self.loops = {name: next(iter(race.loops.values())) for name, race in races.items()}
+
+    @property
+    def finished(self) -> bool:
+        """True when every race is finished."""
+        return all(race.finished for race in self.races.values())
+
+    @property
+    def rounds(self) -> int:
+        """Rounds taken by the race that took most."""
+        return max(race.rounds for race in self.races.values())
+
+    def step(self) -> dict:
+        """One round of every race that is not finished; returns the rounds, by race."""
+        return {name: next(iter(race.step().values())) for name, race in self.races.items() if not race.finished}
+
 
 
 def _race_one_seed(make_data, configs, seed, budget, seed_size, seed_method):
     """Run one seed of a race to ``budget`` labels; return each learner's curve."""
     with single_threaded():
-        race = Race(make_data(seed), configs, seed=seed, seed_size=seed_size, seed_method=seed_method)
-        curves = {}
-        for name, loop in race.loops.items():
-            while loop.n_labeled < budget and loop.n_unlabeled:
-                loop.step(race.oracle, min(loop.config.batch_size, budget - loop.n_labeled))
-            curves[name] = loop.curve
-    return curves
+        race = Race(make_data(seed), configs, seed=seed, seed_size=seed_size, seed_method=seed_method,
+                    budget=budget)
+        race.advance(budget)
+    return {name: loop.curve for name, loop in race.loops.items()}
 
 
 def race_curves(make_data: Callable[[int], Dataset], configs: dict, seeds: Sequence[int], budget: int,

@@ -1,14 +1,16 @@
-"""Model factories and the wrappers that make any scikit-learn classifier safe
-for active learning: one probability column per class of the task, whatever
-the labeled set has seen, and a bootstrap committee for query-by-committee.
+"""The models' own code: a numpy softmax regression, an RBF SVM with Platt
+scaling, and the wrappers that make any scikit-learn classifier safe for
+active learning: one probability column per class of the task, whatever the
+labeled set has seen, and a bootstrap committee for query-by-committee.
+
+The named models the app offers (``MODELS``, ``make_model``) are in
+:mod:`alcore.registry`.
 """
 
 from __future__ import annotations
 
 import threading
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 from scipy.linalg.lapack import dposv
@@ -16,10 +18,6 @@ from scipy.optimize import minimize
 from scipy.special import expit, softmax
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.calibration import CalibratedClassifierCV
-from sklearn.ensemble import RandomForestClassifier
-from sklearn.neighbors import KNeighborsClassifier
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import PolynomialFeatures, StandardScaler
 from sklearn.svm import SVC
 from threadpoolctl import ThreadpoolController
 
@@ -311,122 +309,6 @@ class RBFSVM(ClassifierMixin, BaseEstimator):
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
 
-@dataclass(frozen=True)
-class ModelSpec:
-    """A named model the app and the loop can build.
-
-    Attributes
-    ----------
-    name : str
-        Registry key.
-    label : str
-        Short name for the UI.
-    description : str
-        One line on what it is and when it suits.
-    build : callable
-        ``build(random_state) -> unfitted scikit-learn classifier``.
-    samples_posterior : bool
-        True when the model can draw posterior samples (``sample_proba``),
-        which BALD and BatchBALD need.
-    """
-
-    name: str
-    label: str
-    description: str
-    build: Callable[[int], BaseEstimator]
-    samples_posterior: bool = False
-
-
-def sampling_models() -> list[str]:
-    """Names of the registered models that can sample their posterior."""
-    return [name for name, spec in MODELS.items() if spec.samples_posterior]
-
-
-def _logreg(random_state):
-    return SoftmaxRegression(C=1.0)
-
-
-def _poly_logreg(random_state):
-    return make_pipeline(
-        StandardScaler(), PolynomialFeatures(degree=3), SoftmaxRegression(C=10.0, warm_start=False)
-    )
-
-
-def _svm(random_state):
-    return RBFSVM(C=1.0, random_state=random_state)
-
-
-def _knn(random_state):
-    return KNeighborsClassifier(n_neighbors=5, weights="distance")
-
-
-def _forest(random_state):
-    return RandomForestClassifier(n_estimators=50, min_samples_leaf=1, random_state=random_state)
-
-
-# alcore.bayes builds on SoftmaxRegression above, so its models are imported when built.
-def _mc_dropout(random_state):
-    from alcore.bayes import MCDropoutMLP
-
-    return MCDropoutMLP(hidden_layer_sizes=(64,), dropout=0.2, random_state=random_state)
-
-
-def _laplace_logreg(random_state):
-    from alcore.bayes import LaplaceLogistic
-
-    return LaplaceLogistic(C=1.0, random_state=random_state)
-
-
-MODELS: dict[str, ModelSpec] = {
-    spec.name: spec
-    for spec in (
-        ModelSpec("logreg", "Logistic regression", "A straight boundary; fast and well behaved.", _logreg),
-        ModelSpec(
-            "poly_logreg",
-            "Curved logistic regression",
-            "Logistic regression on cubic features: a boundary that can bend.",
-            _poly_logreg,
-        ),
-        ModelSpec("svm_rbf", "RBF SVM", "A kernel SVM with Platt-scaled probabilities; bends freely.", _svm),
-        ModelSpec("knn", "k-nearest neighbours", "Votes of the 5 nearest labeled points, by distance.", _knn),
-        ModelSpec("forest", "Random forest", "50 trees; blocky boundaries, confident far from data.", _forest),
-        ModelSpec(
-            "mc_dropout",
-            "Neural net (MC dropout)",
-            "A small neural network trained with dropout; dropout left on gives many plausible nets.",
-            _mc_dropout,
-            samples_posterior=True,
-        ),
-        ModelSpec(
-            "laplace_logreg",
-            "Bayesian logistic regression",
-            "Logistic regression with a Gaussian spread over its weights (Laplace approximation).",
-            _laplace_logreg,
-            samples_posterior=True,
-        ),
-    )
-}
-
-
-def make_model(name: str, random_state: int = 0) -> BaseEstimator:
-    """Build an unfitted classifier by registry name.
-
-    Parameters
-    ----------
-    name : str
-        One of ``alcore.models.MODELS``.
-    random_state : int, default=0
-        Seed for models that use randomness.
-
-    Returns
-    -------
-    sklearn.base.BaseEstimator
-    """
-    if name not in MODELS:
-        raise ValueError(f"model must be one of {sorted(MODELS)}, got {name!r}.")
-    return MODELS[name].build(random_state)
-
-
 class TaskModel:
     """A classifier that always answers with one probability column per class.
 
@@ -533,10 +415,9 @@ class TaskModel:
             the registered models that can).
         """
         if not hasattr(self.estimator, "sample_proba"):
-            able = sampling_models()
             raise ValueError(
                 f"{type(self.estimator).__name__} cannot sample its posterior, which BALD and "
-                f"BatchBALD need; pick one of the models {able}."
+                "BatchBALD need; pick one of alcore.registry.sampling_models()."
             )
         if self.columns_ is None:
             raise ValueError("This TaskModel is not fitted yet; call fit(X, y) first.")

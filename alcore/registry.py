@@ -1,6 +1,7 @@
-"""Names -> strategies and batch selectors, each with a one-line description
-for the UI. Other modules add theirs with :func:`register_strategy` and
-:func:`register_selector`.
+"""One registry: names -> strategies, batch selectors, models, datasets and
+failure modes, each with a label and a one-line description for the UI.
+Other modules add strategies and selectors with :func:`register_strategy`
+and :func:`register_selector`.
 
 A strategy turns a :class:`alcore.loop.QueryContext` (the candidates, the
 labeled set and the fitted model, with lazily computed probabilities and
@@ -14,9 +15,17 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
-from sklearn.pipeline import Pipeline
+from sklearn.base import BaseEstimator
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import PolynomialFeatures, StandardScaler
 
 from alcore import batch, scores
+from alcore.bayes import LaplaceLogistic, MCDropoutMLP
+from alcore.data import DATASETS, DatasetInfo  # noqa: F401  (the datasets' registry lives with their code)
+from alcore.failures import FAILURES, FailureMode  # noqa: F401  (one record per failure, in alcore/failures/)
+from alcore.models import RBFSVM, SoftmaxRegression
 
 # Expected error reduction refits the model once per (candidate, label): the loop
 # scores this many random candidates, and measures error on this many pool points.
@@ -42,7 +51,7 @@ class Strategy:
         True for the random baseline, whose utilities are noise, not a picture.
     needs_samples : bool
         True when it reads posterior samples, so only models that can draw
-        them (``alcore.models.sampling_models()``) work with it.
+        them (:func:`sampling_models`) work with it.
     """
 
     name: str
@@ -188,3 +197,116 @@ for _selector in (
              needs_samples=True),
 ):
     register_selector(_selector)
+
+
+# -- models ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A named model the app and the loop can build.
+
+    Attributes
+    ----------
+    name : str
+        Registry key.
+    label : str
+        Short name for the UI.
+    description : str
+        One line on what it is and when it suits.
+    build : callable
+        ``build(random_state) -> unfitted scikit-learn classifier``.
+    samples_posterior : bool
+        True when the model can draw posterior samples (``sample_proba``),
+        which BALD and BatchBALD need.
+    """
+
+    name: str
+    label: str
+    description: str
+    build: Callable[[int], BaseEstimator]
+    samples_posterior: bool = False
+
+
+def sampling_models() -> list[str]:
+    """Names of the registered models that can sample their posterior."""
+    return [name for name, spec in MODELS.items() if spec.samples_posterior]
+
+
+def _logreg(random_state):
+    return SoftmaxRegression(C=1.0)
+
+
+def _poly_logreg(random_state):
+    return make_pipeline(
+        StandardScaler(), PolynomialFeatures(degree=3), SoftmaxRegression(C=10.0, warm_start=False)
+    )
+
+
+def _svm(random_state):
+    return RBFSVM(C=1.0, random_state=random_state)
+
+
+def _knn(random_state):
+    return KNeighborsClassifier(n_neighbors=5, weights="distance")
+
+
+def _forest(random_state):
+    return RandomForestClassifier(n_estimators=50, min_samples_leaf=1, random_state=random_state)
+
+
+def _mc_dropout(random_state):
+    return MCDropoutMLP(hidden_layer_sizes=(64,), dropout=0.2, random_state=random_state)
+
+
+def _laplace_logreg(random_state):
+    return LaplaceLogistic(C=1.0, random_state=random_state)
+
+
+MODELS: dict[str, ModelSpec] = {
+    spec.name: spec
+    for spec in (
+        ModelSpec("logreg", "Logistic regression", "A straight boundary; fast and well behaved.", _logreg),
+        ModelSpec(
+            "poly_logreg",
+            "Curved logistic regression",
+            "Logistic regression on cubic features: a boundary that can bend.",
+            _poly_logreg,
+        ),
+        ModelSpec("svm_rbf", "RBF SVM", "A kernel SVM with Platt-scaled probabilities; bends freely.", _svm),
+        ModelSpec("knn", "k-nearest neighbours", "Votes of the 5 nearest labeled points, by distance.", _knn),
+        ModelSpec("forest", "Random forest", "50 trees; blocky boundaries, confident far from data.", _forest),
+        ModelSpec(
+            "mc_dropout",
+            "Neural net (MC dropout)",
+            "A small neural network trained with dropout; dropout left on gives many plausible nets.",
+            _mc_dropout,
+            samples_posterior=True,
+        ),
+        ModelSpec(
+            "laplace_logreg",
+            "Bayesian logistic regression",
+            "Logistic regression with a Gaussian spread over its weights (Laplace approximation).",
+            _laplace_logreg,
+            samples_posterior=True,
+        ),
+    )
+}
+
+
+def make_model(name: str, random_state: int = 0) -> BaseEstimator:
+    """Build an unfitted classifier by registry name.
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`MODELS`.
+    random_state : int, default=0
+        Seed for models that use randomness.
+
+    Returns
+    -------
+    sklearn.base.BaseEstimator
+    """
+    if name not in MODELS:
+        raise ValueError(f"model must be one of {sorted(MODELS)}, got {name!r}.")
+    return MODELS[name].build(random_state)

@@ -22,14 +22,48 @@ class Estimate:
     high: float
     n: int
 
-    def format(self, digits: int = 1, scale: float = 1.0, unit: str = "") -> str:
-        """``"12.3 (10.1 to 14.5)"`` style text; ``"n/a"`` when the mean is NaN."""
+    def format(self, digits: int = 1, scale: float = 1.0, unit: str = "", *, signed: bool = False) -> str:
+        """The one number format of the app: ``"12.3 (10.1 to 14.5)"``; ``"n/a"`` when the mean is NaN.
+
+        Parameters
+        ----------
+        digits : int, default=1
+            Decimals.
+        scale : float, default=1.0
+            Multiply by this first (100 for percentages).
+        unit : str, default=''
+            Written after the mean and after the interval's high end.
+        signed : bool, default=False
+            Write a + before positive numbers (for differences).
+
+        Examples
+        --------
+        >>> Estimate(0.123, 0.101, 0.145, 20).format(1, 100, "%")
+        '12.3% (10.1 to 14.5%)'
+        >>> Estimate(-0.0001, -0.002, 0.003, 20).format(1, 100, signed=True)
+        '0.0 (-0.2 to +0.3)'
+        """
         if np.isnan(self.mean):
             return "n/a"
-        text = f"{self.mean * scale:.{digits}f}{unit}"
+        text = number(self.mean * scale, digits, signed) + unit
         if not np.isnan(self.low):
-            text += f" ({self.low * scale:.{digits}f} to {self.high * scale:.{digits}f}{unit})"
+            text += (f" ({number(self.low * scale, digits, signed)} to "
+                     f"{number(self.high * scale, digits, signed)}{unit})")
         return text
+
+
+def number(value: float, digits: int = 1, signed: bool = False) -> str:
+    """A number with ``digits`` decimals, never "-0.0"; with ``signed``, "+" before positive ones.
+
+    Examples
+    --------
+    >>> number(-0.04), number(2.25, 1, signed=True), number(0.0, 0, signed=True)
+    ('0.0', '+2.2', '0')
+    """
+    text = f"{value:.{digits}f}"
+    if float(text) == 0:
+        return f"{0:.{digits}f}"
+    return ("+" + text) if signed and value > 0 else text
 
 
 @lru_cache(maxsize=512)

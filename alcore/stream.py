@@ -19,7 +19,8 @@ from alcore import scores
 from alcore._checks import as_float_array, check_fraction, check_k
 from alcore.data import Dataset
 from alcore.loop import PoolOracle
-from alcore.models import MODELS, TaskModel, make_model, single_threaded
+from alcore.models import TaskModel, single_threaded
+from alcore.registry import MODELS, make_model
 
 # Uncertainty measures, each scaled to [0, 1] (1 = the uniform prediction).
 MEASURES: dict[str, Callable[[np.ndarray], np.ndarray]] = {
@@ -72,7 +73,7 @@ class StreamLearner:
     n_classes : int
         Number of classes of the task.
     model : str, default='logreg'
-        Model name in ``alcore.models.MODELS``.
+        Model name in ``alcore.registry.MODELS``.
     measure : {'margin', 'entropy', 'least_confidence'}, default='margin'
         Uncertainty, scaled to [0, 1].
     threshold : float, default=0.5

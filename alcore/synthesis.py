@@ -19,7 +19,8 @@ import numpy as np
 from alcore._checks import as_float_array
 from alcore.data import Dataset
 from alcore.loop import choose_seed_set
-from alcore.models import MODELS, TaskModel, make_model, single_threaded
+from alcore.models import TaskModel, single_threaded
+from alcore.registry import MODELS, make_model
 
 
 def bisect_to_boundary(predict_proba: Callable[[np.ndarray], np.ndarray], a, b, *, tol: float = 1e-6) -> float:
@@ -163,7 +164,7 @@ class SynthesisLearner:
     dataset : Dataset
         Must have a ``posterior`` (blobs, multiblobs, xor and the scenarios).
     model : str, default='logreg'
-        Model name in ``alcore.models.MODELS``.
+        Model name in ``alcore.registry.MODELS``.
     seed_size : int, default=4
         Pool points labeled first, spread over the classes.
     random_state : int, default=0

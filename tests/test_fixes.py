@@ -8,7 +8,7 @@ from hypothesis.extra.numpy import arrays
 from scipy.special import softmax
 
 from alcore import fixes
-from alcore.models import make_model
+from alcore.registry import make_model
 
 # -- temperature scaling --------------------------------------------------------------
 

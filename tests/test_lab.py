@@ -1,5 +1,5 @@
-"""alcore.lab: the failure lab's figures, worked by hand where possible, and the statistical
-claim the lab makes about epsilon-greedy (a count over fixed seeds, not a timing)."""
+"""alcore.lab and the failure records' figures, worked by hand where possible, and the
+statistical claim the lab makes about epsilon-greedy (a count over fixed seeds, not a timing)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ import pytest
 
 from alcore import lab
 from alcore.data import make_dataset
-from alcore.failures import FAILURES, failure_metrics, run_failure
+from alcore.failures import FAILURES, accuracy_over_queries, first_marked, marked_queries, queried_points
+from alcore.failures.miscalibration import pick_without_temperature
+from alcore.lab import failure_metrics, run_failure
 from alcore.loop import ActiveLoop, LoopConfig, PoolOracle
 
 
@@ -26,28 +28,34 @@ def taught_loop(config=LoopConfig(model="logreg", strategy="margin"), order=(0, 
 
 # -- tuned, fix_is_idle, start ------------------------------------------------------------------
 
-def test_tuned_replaces_the_fix_value_and_seed_size():
+def test_tuned_turns_the_knob():
     mode = lab.tuned("sampling_bias", 0.35)
-    assert mode.fix_settings == {"epsilon": 0.35} and mode.config("on").epsilon == 0.35
-    assert mode.config("off").epsilon == 0.0
-    assert lab.tuned("cold_start", seed_size=6).seed_size == 6
+    assert mode.fix.settings == {"epsilon": 0.35} and lab.config(mode, "on").epsilon == 0.35
+    assert lab.config(mode, "off").epsilon == 0.0
+    assert mode.fix_value == 0.35 and mode.fix_text == "epsilon-greedy (epsilon 0.35)"
+    cold = lab.tuned("cold_start", 6)
+    assert cold.seed_size == 6 and cold.fix_value == 6 and cold.budget == 6 + cold.n_queries
     assert lab.tuned("outlier_attraction") is FAILURES["outlier_attraction"]
 
 
-def test_tuned_refuses_a_number_for_a_switch_and_a_bad_seed_size():
-    with pytest.raises(ValueError, match="no number to tune"):
+def test_tuned_refuses_a_number_for_a_switch_and_a_bad_value():
+    with pytest.raises(ValueError, match="has no knob"):
         lab.tuned("miscalibration", 2.0)
-    with pytest.raises(ValueError, match="seed_size"):
-        lab.tuned("cold_start", seed_size=0)
+    with pytest.raises(ValueError, match="starting labels must be a number from 3 to 20"):
+        lab.tuned("cold_start", 0)
+    with pytest.raises(ValueError, match="whole number"):
+        lab.tuned("cold_start", 4.5)
+    with pytest.raises(ValueError, match="epsilon must be a number from 0 to 0.5"):
+        lab.tuned("sampling_bias", 0.9)
     with pytest.raises(ValueError, match="FailureMode or one of"):
         lab.tuned("nonsense", 0.1)
 
 
 def test_fix_is_idle_only_for_a_zero_setting():
-    assert lab.fix_is_idle(lab.tuned("sampling_bias", 0.0))
-    assert lab.fix_is_idle(lab.tuned("outlier_attraction", 0.0))
-    assert not lab.fix_is_idle("sampling_bias")
-    assert not lab.fix_is_idle("miscalibration") and not lab.fix_is_idle("cold_start")
+    assert lab.tuned("sampling_bias", 0.0).fix_is_idle
+    assert lab.tuned("outlier_attraction", 0.0).fix_is_idle
+    assert not FAILURES["sampling_bias"].fix_is_idle
+    assert not FAILURES["miscalibration"].fix_is_idle and not FAILURES["cold_start"].fix_is_idle
 
 
 def test_start_shares_the_draw_and_the_seed_set_and_the_cold_start_fix_changes_it():
@@ -63,10 +71,9 @@ def test_start_shares_the_draw_and_the_seed_set_and_the_cold_start_fix_changes_i
 
 
 def test_start_then_step_is_run_failure():
-    mode = lab.tuned("cold_start", seed_size=5)
+    mode = lab.tuned("cold_start", 5)
     race = lab.start(mode, 2, "on", n_pool=200, n_test=100)
-    for _ in range(mode.n_queries):
-        race.step()
+    assert race.advance(100) == mode.n_queries and race.finished
     reference = run_failure(mode, 2, "on", n_pool=200, n_test=100)
     assert np.array_equal(race.loops["learner"].labeled_indices, reference.loops["learner"].labeled_indices)
 
@@ -76,24 +83,24 @@ def test_start_then_step_is_run_failure():
 def test_first_marked_marked_queries_and_queried_points_by_hand():
     loop, data = taught_loop(order=(0, 1, 2, 3, 10, 11, 12))
     marked = np.zeros(60, dtype=bool)
-    assert lab.first_marked(loop, marked) is None
+    assert first_marked(loop, marked) is None
     marked[[11, 12, 40]] = True
-    assert lab.first_marked(loop, marked) == 6        # the 6th label taught is point 11
-    assert lab.marked_queries(loop, marked) == (2, 3)  # queries 10, 11, 12: two marked
-    assert lab.queried_points(loop).tolist() == [10, 11, 12]
-    assert lab.queried_points(loop, 2).tolist() == [10, 11]
+    assert first_marked(loop, marked) == 6        # the 6th label taught is point 11
+    assert marked_queries(loop, marked) == (2, 3)  # queries 10, 11, 12: two marked
+    assert queried_points(loop).tolist() == [10, 11, 12]
+    assert queried_points(loop, 2).tolist() == [10, 11]
     marked[:] = False
     marked[2] = True                                   # in the seed set
-    assert lab.first_marked(loop, marked) == 3 and lab.marked_queries(loop, marked) == (0, 3)
+    assert first_marked(loop, marked) == 3 and marked_queries(loop, marked) == (0, 3)
 
 
 def test_accuracy_over_queries_is_the_mean_after_each_query():
     loop, _ = taught_loop(order=(0, 1, 2, 3, 10, 11, 12))
     accuracy = loop.curve[1]
-    assert lab.accuracy_over_queries(loop, 20) == pytest.approx(accuracy[1:].mean())
-    assert lab.accuracy_over_queries(loop, 2) == pytest.approx(accuracy[1:3].mean())
+    assert accuracy_over_queries(loop, 20) == pytest.approx(accuracy[1:].mean())
+    assert accuracy_over_queries(loop, 2) == pytest.approx(accuracy[1:3].mean())
     seed_only, _ = taught_loop(order=(0, 1, 2, 3))
-    assert np.isnan(lab.accuracy_over_queries(seed_only))
+    assert np.isnan(accuracy_over_queries(seed_only))
 
 
 def test_calibration_without_temperature_is_the_raw_model():
@@ -120,17 +127,17 @@ def test_calibration_with_temperature_scales_the_probabilities():
 def test_pick_without_temperature_is_the_plain_pick_and_leaves_the_loop_alone():
     loop, _ = taught_loop()
     state = loop.rng.bit_generator.state
-    unscaled = lab.pick_without_temperature(loop)
+    unscaled = pick_without_temperature(loop)
     assert loop.rng.bit_generator.state == state
     assert unscaled == int(loop.propose(1)[0])  # temperature off: the same point
     everything, _ = taught_loop(order=tuple(range(60)))
-    assert lab.pick_without_temperature(everything) is None
+    assert pick_without_temperature(everything) is None
 
 
 # -- measurement and verdicts --------------------------------------------------------------------------
 
 def test_measure_condition_is_measure_failure_seed_for_seed():
-    mode = lab.tuned("cold_start", seed_size=5)
+    mode = lab.tuned("cold_start", 5)
     got = lab.measure_condition(mode, "on", [3], n_pool=200, n_test=100, progress=(seen := []).append)
     expected = [failure_metrics(mode, run_failure(mode, 3, "on", n_pool=200, n_test=100))]
     for key in expected[0]:
@@ -171,11 +178,11 @@ def hidden_cluster_found(condition: str, seed: int) -> bool:
     mode = FAILURES["sampling_bias"]
     race = lab.start(mode, seed, condition)
     loop = race.loops["learner"]
-    for _ in range(mode.n_queries):
-        if lab.first_marked(loop, race.dataset.marked) is not None:
+    while not race.finished:
+        if first_marked(loop, race.dataset.marked) is not None:
             return True
         race.step()
-    return lab.first_marked(loop, race.dataset.marked) is not None
+    return first_marked(loop, race.dataset.marked) is not None
 
 
 def test_epsilon_greedy_labels_the_hidden_cluster_in_more_seeds_than_pure_entropy():

@@ -6,8 +6,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.neighbors import KNeighborsClassifier
 from threadpoolctl import threadpool_info
 
-from alcore.models import (MODELS, Committee, SoftmaxRegression, TaskModel, _solve_positive_definite, make_model,
-                           single_threaded)
+from alcore.models import Committee, SoftmaxRegression, TaskModel, _solve_positive_definite, single_threaded
+from alcore.registry import MODELS, make_model
 
 
 @pytest.fixture

@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 
 from alcore.data import DATASETS, GaussianMixture, make_dataset
-from alcore.failures import CONDITIONS, FAILURES, METRICS, failure_metrics, get_failure, measure_failure, run_failure
+from alcore.failures import CONDITIONS, FAILURES, METRICS, get_failure
+from alcore.lab import config, failure_metrics, measure_failure, run_failure
 from alcore.loop import LoopConfig
-from alcore.models import MODELS
+from alcore.registry import MODELS
 from alcore.registry import STRATEGIES
 
 SCENARIOS = ("hidden_cluster", "outliers", "many_clusters", "overlap")
@@ -76,21 +77,31 @@ def test_plain_datasets_have_no_marks():
 def test_failure_modes_are_consistent(name):
     mode = FAILURES[name]
     assert mode.dataset in DATASETS and mode.model in MODELS and mode.strategy in STRATEGIES
-    assert mode.cause and mode.remedy and mode.label
-    assert mode.config("off") == LoopConfig(model=mode.model, strategy=mode.strategy)
-    assert mode.config("random").strategy == "random"
-    on = mode.config("on")
-    assert on != mode.config("off") or mode.seed_method_for("on") != mode.seed_method
+    assert mode.cause and mode.remedy and mode.label and mode.story and mode.fix.name and mode.fix.link
+    assert config(mode, "off") == LoopConfig(model=mode.model, strategy=mode.strategy)
+    assert config(mode, "random").strategy == "random"
+    assert config(mode, "on") != config(mode, "off") or mode.seed_method_for("on") != mode.seed_method
+    assert mode.metric in mode.metrics and mode.metrics[-1].key == "accuracy"
+    assert (mode.fix.knob is None) == bool(mode.fix.no_knob)
+    if mode.outline:
+        assert make_dataset(mode.dataset, n_pool=50, n_test=20).marked is not None
     hash(mode)
+
+
+def test_failure_records_live_figures():
+    mode = FAILURES["sampling_bias"]
+    race = run_failure(mode, 0, "off", n_pool=200, n_test=50)
+    figure = mode.live(race.loops["learner"], race.dataset)
+    assert figure.label == "Hidden cluster" and figure.value in ("labeled", "not labeled")
 
 
 def test_get_failure_errors_and_custom_modes():
     with pytest.raises(ValueError, match="failure must be a FailureMode or one of"):
         get_failure("boredom")
-    custom = dataclasses.replace(FAILURES["sampling_bias"], fix=(("epsilon", 0.5),))
-    assert get_failure(custom).config("on").epsilon == 0.5
+    custom = dataclasses.replace(FAILURES["sampling_bias"], n_queries=5)
+    assert get_failure(custom).budget == custom.seed_size + 5
     with pytest.raises(ValueError, match="condition must be one of"):
-        custom.config("maybe")
+        custom.settings("maybe")
 
 
 def test_run_failure_and_its_figures():
@@ -115,7 +126,7 @@ def test_measure_failure_shapes(name, keys):
     assert set(runs) == set(CONDITIONS)
     assert set(runs["on"]) == keys
     assert all(values.shape == (2,) for values in runs["off"].values())
-    assert fractions == [0.5, 1.0]
+    assert fractions == pytest.approx([1 / 6, 2 / 6, 3 / 6, 4 / 6, 5 / 6, 1.0])  # three conditions, two seeds
 
 
 def test_measure_failure_needs_seeds():

@@ -5,7 +5,8 @@ import pytest
 from scipy.special import expit
 
 from alcore.data import make_dataset
-from alcore.models import TaskModel, make_model
+from alcore.models import TaskModel
+from alcore.registry import make_model
 from alcore.synthesis import SynthesisLearner, bisect_to_boundary, synthesise
 
 
