@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from apptest_pages import open_page, settle
 
 from alcore.data import DATASETS
-from alcore.models import MODELS
+from alcore.registry import MODELS
 from alcore.registry import STRATEGIES
 
 ROOT = Path(__file__).resolve().parents[1]

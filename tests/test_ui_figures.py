@@ -8,7 +8,6 @@ import plotly.graph_objects as go
 import pytest
 from PIL import Image
 
-from alcore.data import CLASS_COLOURS
 from ui import figures as F
 
 BOUNDS = (-2.0, 2.0, -1.0, 1.0)
@@ -35,7 +34,7 @@ def test_make_grid_is_cell_centred_and_row_major():
 def test_probability_rgb_white_when_unsure_class_colour_when_sure():
     rgb = F.probability_rgb(np.array([[0.5, 0.5], [0.0, 1.0], [1.0, 0.0]]))
     assert np.allclose(rgb[0], 255)
-    orange = np.array(F.hex_to_rgb(CLASS_COLOURS[1]))
+    orange = np.array(F.hex_to_rgb(F.CLASS_COLOURS[1]))
     assert np.allclose(rgb[1], 255 * (1 - F.MAX_TINT) + orange * F.MAX_TINT)
     three = F.probability_rgb(np.full((1, 3), 1 / 3))
     assert np.allclose(three, 255)
@@ -169,7 +168,7 @@ def test_pool_panels_colours_points_by_class_and_numbers_picks():
                     X_new=np.ones((2, 2)), pick_order=True, X_marked=np.ones((1, 2)))
     data = validated(F.pool_panels([panel], BOUNDS))["data"]
     labeled = next(t for t in data if t["marker"].get("color") not in (None, "#000000"))
-    assert labeled["marker"]["color"] == list(CLASS_COLOURS[:3])
+    assert labeled["marker"]["color"] == list(F.CLASS_COLOURS[:3])
     rings = next(t for t in data if t.get("text"))
     assert rings["text"] == ["1", "2"]
 

@@ -1,16 +1,18 @@
-"""ui.state: URL values are parsed, validated and clamped with a note, never an exception."""
+"""ui.params: URL values are parsed, validated and clamped with a note, never an exception; visitor text is
+shown as plain text."""
 
 import math
 
 import pytest
 from hypothesis import given, strategies as st
 
-from ui.state import Param, clamp, encode, parse, read_params
+from ui.params import Param, clamp, encode, parse, plain, read_params
 
 POOL = Param("pool", 1000, low=200, high=5000, label="pool size")
 NOISE = Param("noise", 1.0, low=0.0, high=2.0, digits=2, label="noise")
 FLAG = Param("scores", False, label="score map")
-CHOICE = Param("a", "margin", choices=("random", "margin", "entropy"), label="strategy A")
+CHOICE = Param("a", "margin", choices=("random", "margin", "entropy"), label="strategy A",
+               labels={"random": "Random", "margin": "Margin", "entropy": "Entropy"})
 
 
 def test_missing_value_gives_default_without_note():
@@ -79,3 +81,16 @@ def test_parse_never_raises_and_stays_in_range(raw):
             assert param.low <= value <= param.high and not (isinstance(value, float) and math.isnan(value))
         if param.choices:
             assert value in param.choices
+
+
+def test_notes_name_the_label_people_see_not_the_internal_id():
+    value, note = parse(CHOICE, "nope")
+    assert value == "margin" and note.endswith('using Margin.') and '"nope"' in note
+
+
+@pytest.mark.parametrize("raw", ["[open](http://example.com/x)", "![](http://127.0.0.1:9/p.png)", ":red[alarm]",
+                                 "<img src=x onerror=alert(1)>", "**bold** _it_ `code` # head"])
+def test_plain_escapes_every_markdown_mark(raw):
+    # every punctuation mark of the visitor's text gets a backslash, so markdown shows the characters themselves
+    expected = "".join("\\" + ch if not (ch.isalnum() or ch.isspace()) else ch for ch in raw)
+    assert plain(raw) == expected

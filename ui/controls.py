@@ -1,7 +1,7 @@
 """The shared widgets, in the order every page shows them: data, model,
 strategy, run. Each draws one Streamlit widget with a one-line caption under
-it and returns its value; its value lives in session state under ``key``
-(fill it first with :func:`ui.state.bind`, so no widget here takes a default).
+it; its value lives in the lab's session slot for the named setting
+(:class:`ui.session.LabSession`), so no widget here takes a default.
 
 Registries are read when the widget is drawn, so strategies and models that
 other modules register show up without changes here.
@@ -9,16 +9,13 @@ other modules register show up without changes here.
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Callable, Mapping, Optional, Sequence
 
 import streamlit as st
 
-from alcore.data import DATASETS
-from alcore.models import MODELS
-from alcore.registry import SELECTORS, STRATEGIES
-from ui import state
-from ui.state import Param
+from alcore.registry import DATASETS, MODELS, STRATEGIES
+from ui.params import Param
+from ui.session import LabSession
 
 #: Play speeds: label -> seconds between automatic steps.
 SPEEDS = {"slow": 1.5, "normal": 0.8, "fast": 0.4}
@@ -36,63 +33,18 @@ def strategy_names(include_random: bool = True) -> list[str]:
     return [name for name, s in STRATEGIES.items() if include_random or not s.is_random]
 
 
-def preset_row(key: str, presets: Mapping[str, Mapping], on_click: Callable[[str], None]) -> None:
-    """A row of preset buttons after a bold "Presets": one per preset, its ``text`` on hover.
-
-    ``presets`` maps names to dicts with ``label`` and ``text``; a click calls
-    ``on_click(name)`` as the button's callback.
-    """
-    row = st.container(horizontal=True, vertical_alignment="center")
-    row.markdown("**Presets**", width="content")
-    for name, preset in presets.items():
-        row.button(preset["label"], key=f"{key}.{name}", on_click=on_click, args=(name,), help=preset["text"])
-
-# -- data -------------------------------------------------------------------------------------
-
-def dataset_select(key: str, *, names: Optional[Sequence[str]] = None, label: str = "Dataset",
-                   on_change: Optional[Callable] = None) -> str:
-    """Pick a dataset; the caption says what it shows."""
-    names = list(names or two_d_datasets())
-    value = st.selectbox(label, names, key=key, format_func=lambda n: DATASETS[n].label,
-                         on_change=on_change)
-    st.caption(DATASETS[value].note)
-    return value
+def labels(registry: Mapping) -> dict:
+    """Registry names -> the labels people see."""
+    return {name: entry.label for name, entry in registry.items()}
 
 
-def noise_slider(key: str, dataset: str) -> float:
-    """The dataset's own noise knob (cluster spread or noise), in its range."""
-    info = DATASETS[dataset]
-    low, high = info.noise_range
-    value = st.slider(info.noise_label, float(low), float(high), step=0.05, key=key, format="%.2f")
-    st.caption("More spread means the classes overlap more, so even a perfect model makes mistakes.")
-    return value
-
-
-def classes_slider(key: str, low: int = 3, high: int = 10) -> int:
-    """Number of classes (for datasets that have the knob)."""
-    value = st.slider("Classes", low, high, key=key)
-    st.caption("Each class is one cluster on a circle; more classes, more boundaries to find.")
-    return value
-
-
-def pool_slider(key: str, low: int = 200, high: int = 5000, step: int = 100) -> int:
-    """Pool size: how many unlabeled points the learners can ask about."""
-    value = st.slider("Pool size", low, high, step=step, key=key)
-    st.caption("Unlabeled points the learners can ask about (a separate test set scores them).")
-    return value
-
-
-def seed_size_slider(key: str, low: int = 2, high: int = 20) -> int:
-    """How many labels both learners get for free before the race."""
-    value = st.slider("Starting labels", low, high, key=key)
-    st.caption("Labels both learners get before the race, a few from each class; the same for both.")
-    return value
-
+# -- the settings of these widgets ----------------------------------------------------------------
 
 def data_params(*, init: int, max_pool: int) -> tuple[Param, ...]:
     """The settings of :func:`data_section`: dataset, noise, classes, pool size, starting labels."""
+    datasets = tuple(two_d_datasets())
     return (
-        Param("ds", "blobs", choices=tuple(two_d_datasets()), label="dataset"),
+        Param("ds", "blobs", choices=datasets, label="dataset", labels=labels(DATASETS)),
         Param("noise", 1.0, low=0.0, high=2.0, digits=2, label="noise"),
         Param("classes", 4, low=3, high=10, label="number of classes"),
         Param("pool", 1000, low=200, high=max_pool, label="pool size"),
@@ -100,33 +52,23 @@ def data_params(*, init: int, max_pool: int) -> tuple[Param, ...]:
     )
 
 
-def _dataset_changed(page: str) -> None:
-    """A new dataset starts from its own default noise (ranges differ per dataset)."""
-    name = st.session_state[state.key(page, "ds")]
-    state.set_values(page, {"noise": DATASETS[name].default_noise})
+def model_param(default: str = "logreg") -> Param:
+    """The model setting."""
+    return Param("model", default, choices=tuple(MODELS), label="model", labels=labels(MODELS))
 
 
-def data_section(page: str, params: Sequence[Param], notes: list) -> None:
-    """The sidebar's Data section for the :func:`data_params` among ``params``.
+def strategy_param(name: str, default: str, label: str, include_random: bool = True) -> Param:
+    """A strategy setting."""
+    return Param(name, default, choices=tuple(strategy_names(include_random)), label=label,
+                 labels=labels(STRATEGIES))
 
-    The noise is clamped to the chosen dataset's own range and the pool size
-    to what the dataset can draw; a clamped noise adds a note to ``notes``.
-    """
-    by_name = {param.name: param for param in params}
-    st.header("Data")
-    dataset = dataset_select(state.key(page, "ds"), on_change=partial(_dataset_changed, page))
-    info = DATASETS[dataset]
-    noise_key = state.key(page, "noise")
-    st.session_state[noise_key], note = state.clamp(by_name["noise"], st.session_state[noise_key],
-                                                    *info.noise_range)
-    if note:
-        state.add_note(page, note)
-        notes.append(note)
-    noise_slider(noise_key, dataset)
-    if dataset == "multiblobs":
-        classes_slider(state.key(page, "classes"))
-    pool_slider(state.key(page, "pool"), high=min(by_name["pool"].high, info.max_pool))
-    seed_size_slider(state.key(page, "init"))
+
+def run_params(*, n_high: int, speed: bool = True) -> tuple[Param, ...]:
+    """The run settings every lab has: seed, rounds taken, and Play speed."""
+    return ((Param("speed", "normal", choices=tuple(SPEEDS), label="play speed"),) if speed else ()) + (
+        Param("seed", 0, low=0, high=999_999, label="seed"),
+        Param("n", 0, low=0, high=n_high, label="rounds taken"),
+    )
 
 
 def dataset_kwargs(values: Mapping) -> dict:
@@ -136,59 +78,102 @@ def dataset_kwargs(values: Mapping) -> dict:
         kwargs["n_classes"] = int(values["classes"])
     return kwargs
 
-# -- model ------------------------------------------------------------------------------------
 
-def _registry_select(key: str, label: str, registry: Mapping, names: Sequence[str]) -> str:
-    """A selectbox over registry names, shown by their labels, with the chosen one's description under it."""
-    value = st.selectbox(label, list(names), key=key, format_func=lambda n: registry[n].label)
-    st.caption(registry[value].description)
+# -- data ---------------------------------------------------------------------------------------------
+
+def data_section(session: LabSession) -> None:
+    """The sidebar's Data section: dataset, its noise knob (clamped to its range), classes where
+    the dataset has them, pool size (clamped to what it can draw) and starting labels."""
+    st.header("Data")
+
+    def new_dataset() -> None:  # a new dataset starts from its own default noise (ranges differ)
+        session.set(noise=DATASETS[st.session_state[session.key("ds")]].default_noise)
+
+    dataset = st.selectbox("Dataset", two_d_datasets(), key=session.key("ds"), on_change=new_dataset,
+                           format_func=lambda name: DATASETS[name].label)
+    info = DATASETS[dataset]
+    st.caption(info.note)
+    low, high = info.noise_range
+    session.clamp("noise", low, high)
+    st.slider(info.noise_label, float(low), float(high), step=0.05, key=session.key("noise"), format="%.2f")
+    st.caption("More spread means the classes overlap more, so even a perfect model makes mistakes.")
+    if dataset == "multiblobs":
+        st.slider("Classes", 3, 10, key=session.key("classes"))
+        st.caption("Each class is one cluster on a circle; more classes, more boundaries to find.")
+    pool = session.by_name["pool"]
+    top = int(min(pool.high, info.max_pool))
+    session.clamp("pool", pool.low, top)
+    st.slider("Pool size", int(pool.low), top, step=100, key=session.key("pool"))
+    st.caption("Unlabeled points the learners can ask about (a separate test set scores them).")
+    st.slider("Starting labels", 2, 20, key=session.key("init"))
+    st.caption("Labels every learner gets before it starts asking, a few from each class; the same for all.")
+
+
+# -- model and strategy -------------------------------------------------------------------------------
+
+def model_select(session: LabSession, name: str = "model", *, label: str = "Model") -> str:
+    """Pick a model from the registry; the caption describes it."""
+    value = st.selectbox(label, list(MODELS), key=session.key(name), format_func=lambda n: MODELS[n].label)
+    st.caption(MODELS[value].description)
     return value
 
 
-def model_select(key: str, *, label: str = "Model") -> str:
-    """Pick a model from the registry; the caption describes it."""
-    return _registry_select(key, label, MODELS, list(MODELS))
+def strategy_select(session: LabSession, name: str, *, label: str = "Strategy", model: str = "logreg",
+                    include_random: bool = True) -> str:
+    """Pick an acquisition strategy the model can serve; the caption describes it.
+
+    Strategies that need posterior samples (BALD) are offered only with a
+    model that can draw them; a setting that asked for one with another model
+    falls back to the first strategy offered, with a note naming the models
+    that can.
+    """
+    can_sample = MODELS[model].samples_posterior
+    names = [n for n in strategy_names(include_random) if can_sample or not STRATEGIES[n].needs_samples]
+    current = st.session_state.get(session.key(name))
+    if current not in names:
+        able = " or ".join(spec.label for spec in MODELS.values() if spec.samples_posterior)
+        fallback = "margin" if "margin" in names else names[0]
+        session.set(**{name: fallback})
+        session.add_note(f"{STRATEGIES[current].label if current in STRATEGIES else current} needs a model that "
+                         f"can sample its posterior ({able}); {label} uses {STRATEGIES[fallback].label} with "
+                         f"{MODELS[model].label}.")
+    value = st.selectbox(label, names, key=session.key(name), format_func=lambda n: STRATEGIES[n].label)
+    st.caption(STRATEGIES[value].description)
+    return value
 
 
-# -- strategy ---------------------------------------------------------------------------------
+# -- run ----------------------------------------------------------------------------------------------
 
-def strategy_select(key: str, *, label: str = "Strategy", names: Optional[Sequence[str]] = None) -> str:
-    """Pick an acquisition strategy from the registry; the caption describes it."""
-    return _registry_select(key, label, STRATEGIES, names or strategy_names())
-
-
-def selector_select(key: str, *, label: str = "Batch selector", names: Optional[Sequence[str]] = None) -> str:
-    """Pick a batch selector from the registry; the caption describes it."""
-    return _registry_select(key, label, SELECTORS, names or list(SELECTORS))
-
-
-# -- run --------------------------------------------------------------------------------------
-
-def budget_slider(key: str, low: int = 10, high: int = 300, step: int = 5) -> int:
+def budget_slider(session: LabSession, name: str = "budget", *, high: Optional[int] = None, step: int = 5) -> int:
     """Label budget: the race stops when each learner has this many labels."""
-    value = st.slider("Label budget", low, high, step=step, key=key)
+    param = session.by_name[name]
+    top = int(param.high if high is None else min(param.high, high))
+    session.clamp(name, param.low, top)
+    value = st.slider("Label budget", int(param.low), top, step=step, key=session.key(name))
     st.caption("The race stops when each learner has this many labels (starting labels included).")
     return value
 
 
-def batch_slider(key: str, low: int = 1, high: int = 20) -> int:
+def batch_slider(session: LabSession, name: str = "batch") -> int:
     """Labels asked per step."""
-    value = st.slider("Batch size", low, high, key=key)
+    param = session.by_name[name]
+    value = st.slider("Batch size", int(param.low), int(param.high), key=session.key(name))
     st.caption("Labels each learner asks for per step. 1 is classic active learning.")
     return value
 
 
-def speed_select(key: str) -> str:
+def speed_select(session: LabSession) -> str:
     """How fast Play steps."""
-    value = st.segmented_control("Play speed", list(SPEEDS), key=key,
+    value = st.segmented_control("Play speed", list(SPEEDS), key=session.key("speed"),
                                  format_func=lambda s: s.capitalize()) or "normal"
     st.caption("Time between steps while playing.")
     return value
 
 
 def run_buttons(key: str, *, playing: bool = False, finished: bool = False,
+                step_help: str = "Each learner asks for one more label (one batch).",
                 on_action: Optional[Callable[[str], None]] = None) -> Optional[str]:
-    """The run row: Step, Run 10, Play/Pause, Reset (same seed), New seed.
+    """The run row: Step, Run 10, Play/Pause, Reset (same seed), New seed; it wraps on a narrow screen.
 
     Parameters
     ----------
@@ -198,6 +183,8 @@ def run_buttons(key: str, *, playing: bool = False, finished: bool = False,
         Show Pause instead of Play.
     finished : bool
         Disable Step, Run 10 and Play (the budget is used).
+    step_help : str
+        What Step does, for its tooltip.
     on_action : callable, optional
         ``on_action(action)`` runs as the button's callback, before the rerun
         draws anything, so the buttons drawn after a click already reflect
@@ -208,15 +195,16 @@ def run_buttons(key: str, *, playing: bool = False, finished: bool = False,
     str or None
         The clicked action, one of :data:`ACTIONS`, or None.
     """
-    # One horizontal row: a single layout block (columns would add one block per button).
     row = st.container(horizontal=True, vertical_alignment="center", gap="small")
     buttons = [
-        ("step", "Step", None, finished, "Each learner asks for one more label (one batch)."),
-        ("run10", "Run 10", None, finished, "Ten steps at once."),
+        ("step", "Step", ":material/skip_next:", finished, step_help),
+        ("run10", "Run 10", ":material/fast_forward:", finished, "Ten steps at once."),
         ("pause", "Pause", ":material/pause:", False, "Stop stepping automatically.")
         if playing else
-        ("play", "Play", ":material/play_arrow:", finished, "Step automatically until the budget is used."),
-        ("reset", "Reset", ":material/replay:", False, "Start the same race again: same data, same starting labels."),
+        ("play", "Play", ":material/play_arrow:", finished,
+         "Step automatically until the end. Step and Run 10 still work meanwhile; Reset, New seed or a new "
+         "setting start again from the starting labels."),
+        ("reset", "Reset", ":material/replay:", False, "Start again: same data, same starting labels."),
         ("new_seed", "New seed", ":material/casino:", False, "A fresh draw of the data and the starting labels."),
     ]
     action = None

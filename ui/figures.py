@@ -9,8 +9,9 @@ empty ``"none"`` template, no hover, and one figure for several panels
 (:func:`pool_panels`). Pass the figures to Streamlit with ``theme=None``
 (see :data:`PLOTLY_CONFIG` for the chart config).
 
-Colours: :data:`CLASS_COLOURS` (Okabe-Ito, colour-blind safe) for classes on
-every page; :data:`LEARNER_COLOURS` for lines that compare learners.
+Colours: :data:`CLASS_COLOURS` for classes on every page, never black or grey
+(grey means unlabeled); :data:`LEARNER_COLOURS` for lines that compare
+learners, none of them a class colour.
 """
 
 from __future__ import annotations
@@ -23,12 +24,15 @@ from typing import Mapping, Optional, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 
-from alcore.data import CLASS_COLOURS
-
-#: Colours of compared learners (first = the active side, second = the baseline).
-LEARNER_COLOURS = ("#D55E00", "#555555", "#009E73", "#CC79A7")
+#: Class colours: Okabe-Ito's colour-blind-safe seven without black and grey, then three of
+#: Paul Tol's muted colours (indigo, olive, wine) for up to ten classes.
+CLASS_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
+                 "#332288", "#999933", "#882255")
+#: Colours of compared learners (first = the active side, second = the baseline); dark
+#: tones that are none of the class colours, so a curve never reads as a class.
+LEARNER_COLOURS = ("#A51C5C", "#3B4652", "#1F7A8C", "#7B5BA6", "#B8860B")
 #: Grey of unlabeled pool points.
 POOL_GREY = (140, 140, 140)
 #: Dark line of the decision boundary.
@@ -313,58 +317,183 @@ def panel_image(grid_probs: np.ndarray, bounds: Sequence[float], *, pool_X: Opti
     return np.asarray(image)
 
 
-def jpeg_data_uri(rgb: np.ndarray, quality: int = 90) -> str:
+def jpeg_data_uri(rgb: np.ndarray, quality: int = 88) -> str:
     """Encode an (h, w, 3) uint8 image as a ``data:image/jpeg;base64,...`` URI.
 
-    About ten times faster to encode and four times smaller than PNG for these
-    smooth heatmaps; full-resolution colour (4:4:4) keeps thin lines crisp.
+    JPEG is about ten times faster to encode and four times smaller than PNG
+    for these smooth heatmaps; full-resolution colour (4:4:4) keeps thin
+    lines crisp. A data URI travels with the page's update, so the browser
+    shows the new picture without fetching it.
     """
     buffer = io.BytesIO()
     Image.fromarray(rgb, mode="RGB").save(buffer, format="JPEG", quality=quality, subsampling=0)
     return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def png_data_uri(rgb: np.ndarray, compress_level: int = 1) -> str:
-    """Encode an (h, w, 3) uint8 image as a ``data:image/png;base64,...`` URI."""
-    buffer = io.BytesIO()
-    Image.fromarray(rgb, mode="RGB").save(buffer, format="PNG", compress_level=compress_level)
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+# -- a panel: the model's picture with the points drawn on it -------------------------------------
+
+#: Pixels of the pictures' longer side; dots and rings are sized for it.
+PANEL_SIDE = 480
+LABELED_RADIUS, LABELED_OUTLINE = 5.5, 1.6
+RING_RADIUS, RING_WIDTH = 10.0, 2.4
+MARK_HALF = 6.0
+INK = (20, 22, 26)
 
 
-# -- pool / model panels: N side by side in one figure -------------------------------------------
+def _to_pixels(X: np.ndarray, bounds: Sequence[float], height: int, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """Point coordinates as (column, row) pixel centres of the picture (rows go down)."""
+    x_min, x_max, y_min, y_max = (float(b) for b in bounds)
+    X = np.asarray(X, dtype=float).reshape(-1, 2)
+    return ((X[:, 0] - x_min) / (x_max - x_min) * width - 0.5,
+            (y_max - X[:, 1]) / (y_max - y_min) * height - 0.5)
+
+
+def _stamp(image: np.ndarray, cx: np.ndarray, cy: np.ndarray, colours: np.ndarray, outer: float,
+           inner: float = -1.0) -> None:
+    """Blend anti-aliased disks (or rings, with ``inner`` >= 0) into an (h, w, 3) uint8 image, in place.
+
+    Vectorised over points and pixel offsets at once; only the pixels the
+    shapes touch are read and written. Each pixel's coverage is how far it
+    lies inside the shape's edge, clipped to 0..1; where two shapes cover a
+    pixel, the one covering it most is drawn.
+    """
+    height, width = image.shape[:2]
+    if cx.size == 0:
+        return
+    reach = int(np.ceil(outer)) + 1
+    offsets = np.arange(-reach, reach + 1)
+    dy, dx = (grid.ravel()[:, None] for grid in np.meshgrid(offsets, offsets, indexing="ij"))
+    cols = np.round(cx).astype(int)[None, :] + dx
+    rows = np.round(cy).astype(int)[None, :] + dy
+    distance = np.hypot(cols - cx[None, :], rows - cy[None, :])
+    cover = np.clip(outer + 0.5 - distance, 0.0, 1.0)
+    if inner >= 0:
+        np.minimum(cover, np.clip(distance - inner + 0.5, 0.0, 1.0), out=cover)
+    inside = (cover > 0) & (rows >= 0) & (rows < height) & (cols >= 0) & (cols < width)
+    which = np.broadcast_to(np.arange(cx.size), inside.shape)[inside]
+    rows, cols, cover = rows[inside], cols[inside], cover[inside]
+    order = np.argsort(cover, kind="stable")  # on a shared pixel the last write, the strongest, stays
+    rows, cols, cover, which = rows[order], cols[order], cover[order, None], which[order]
+    blended = image[rows, cols] * (1.0 - cover) + colours[which] * cover
+    image[rows, cols] = np.clip(blended + 0.5, 0, 255).astype(np.uint8)
+
+
+def _label_positions(cx: np.ndarray, cy: np.ndarray, size: tuple, text_size: float) -> list:
+    """Where to write each pick number: beside its ring, inside the picture, away from earlier numbers."""
+    height, width = size
+    placed: list = []
+    offsets = [(1, -1), (1, 1), (-1, -1), (-1, 1)]
+    reach = RING_RADIUS * 0.8
+    positions = []
+    for x, y in zip(cx, cy):
+        best, best_overlap = None, None
+        for ox, oy in offsets:
+            px = min(max(x + ox * reach - (text_size if ox < 0 else 0), 1), width - text_size * 1.2 - 1)
+            py = min(max(y + oy * reach - (text_size if oy < 0 else 0), 1), height - text_size - 1)
+            overlap = sum(abs(px - qx) < text_size * 1.1 and abs(py - qy) < text_size for qx, qy in placed)
+            if best is None or overlap < best_overlap:
+                best, best_overlap = (px, py), overlap
+            if overlap == 0:
+                break
+        placed.append(best)
+        positions.append(best)
+    return positions
+
+
+def panel_picture(grid_probs: np.ndarray, bounds: Sequence[float], *, X_labeled, y_labeled,
+                  grid_scores: Optional[np.ndarray] = None, pool_alpha: Optional[np.ndarray] = None,
+                  X_new=None, numbered: bool = False, X_marked=None, X_square=None,
+                  long_side: int = PANEL_SIDE, colours: Sequence[str] = CLASS_COLOURS) -> np.ndarray:
+    """One panel's whole picture: the model (or the scores), the pool and the points on it.
+
+    Drawn on the server as one image, so it keeps its aspect ratio at any
+    width, its dots stay dots, and the browser shows a picture instead of
+    building a chart.
+
+    Parameters
+    ----------
+    grid_probs : numpy.ndarray of shape (n, n, C)
+        Model probabilities on :func:`make_grid` (see :func:`panel_image`).
+    bounds : (x_min, x_max, y_min, y_max)
+    X_labeled : array-like of shape (m, 2)
+        Labeled points: disks in their class colour with a white outline.
+    y_labeled : array-like of int, shape (m,)
+    grid_scores : numpy.ndarray of shape (n, n), optional
+        Acquisition scores, shown instead of the probabilities.
+    pool_alpha : numpy.ndarray, optional
+        :func:`pool_mask` of the pool at ``long_side``.
+    X_new : array-like of shape (k, 2), optional
+        Newest queries (or the next batch), ringed.
+    numbered : bool
+        Write each ring's pick order (1, 2, ...) beside it.
+    X_marked : array-like of shape (j, 2), optional
+        Points to outline with small squares (a hidden cluster, outliers).
+    X_square : array-like of shape (1, 2), optional
+        One point to mark with a large square (what would have been asked).
+    long_side : int
+        Pixels of the longer side.
+    colours : sequence of str
+        Class colours.
+
+    Returns
+    -------
+    numpy.ndarray of shape (h, w, 3), uint8
+    """
+    rgb = panel_image(grid_probs, bounds, grid_scores=grid_scores, pool_alpha=pool_alpha, long_side=long_side,
+                      colours=colours)
+    height, width = rgb.shape[:2]
+    scale = long_side / PANEL_SIDE
+    image = Image.fromarray(rgb)
+    draw = ImageDraw.Draw(image)
+    for points, half, line in ((X_marked, MARK_HALF, 1), (X_square, MARK_HALF * 1.9, 2)):
+        if points is not None and len(points):
+            for x, y in zip(*_to_pixels(points, bounds, height, width)):
+                h = half * scale
+                draw.rectangle([x - h, y - h, x + h, y + h], outline=INK, width=max(1, round(line * scale)))
+    picture = np.array(image)
+    cx, cy = _to_pixels(X_labeled, bounds, height, width)
+    classes = np.asarray(y_labeled, dtype=int).ravel()
+    palette = np.array([hex_to_rgb(colours[c % len(colours)]) for c in range(max(classes.max(initial=0) + 1, 1))],
+                       dtype=np.float32)
+    radius = LABELED_RADIUS * scale
+    _stamp(picture, cx, cy, np.full((cx.size, 3), 255.0, dtype=np.float32), radius + LABELED_OUTLINE * scale)
+    _stamp(picture, cx, cy, palette[classes], radius)
+    if X_new is not None and len(X_new):
+        nx, ny = _to_pixels(X_new, bounds, height, width)
+        ring = RING_RADIUS * scale
+        _stamp(picture, nx, ny, np.full((nx.size, 3), 255.0, dtype=np.float32), ring + 1.2 * scale, ring - (RING_WIDTH + 1.0) * scale)
+        _stamp(picture, nx, ny, np.tile(np.array(INK, dtype=np.float32), (nx.size, 1)), ring, ring - RING_WIDTH * scale)
+    picture = Image.fromarray(picture)
+    if numbered and X_new is not None and len(X_new):
+        draw = ImageDraw.Draw(picture)
+        text_size = 14 * scale
+        font = _font(int(round(text_size)))
+        for order, (x, y) in enumerate(_label_positions(nx, ny, (height, width), text_size), start=1):
+            draw.text((x, y), str(order), fill=INK, font=font, stroke_width=2, stroke_fill=(255, 255, 255))
+    return np.asarray(picture)
+
+
+@lru_cache(maxsize=8)
+def _font(size: int):
+    return ImageFont.load_default(size=size)
+
 
 @dataclass(frozen=True)
 class Panel:
-    """What one panel shows.
+    """One learner's panel: a title, a few words under it, and its picture.
 
     Attributes
     ----------
     title : str
-        Shown above the panel.
-    image : str
-        Background as a data URI (:func:`png_data_uri` of :func:`panel_image`).
-    X_labeled : numpy.ndarray of shape (n, 2)
-        Labeled points, coloured by class.
-    y_labeled : numpy.ndarray of int, shape (n,)
-        Their classes.
-    X_new : numpy.ndarray of shape (k, 2), optional
-        Newest queries, ringed.
-    pick_order : bool
-        Number the newest queries 1..k (for greedy batch selectors).
-    X_marked : numpy.ndarray of shape (m, 2), optional
-        Extra points to outline (for example outliers or a hidden cluster).
     subtitle : str
-        A second line under the title (small).
+        Markdown (a few words; may hold **bold**).
+    picture : str
+        :func:`jpeg_data_uri` of :func:`panel_picture`.
     """
 
     title: str
-    image: str
-    X_labeled: np.ndarray
-    y_labeled: np.ndarray
-    X_new: Optional[np.ndarray] = None
-    pick_order: bool = False
-    X_marked: Optional[np.ndarray] = None
-    subtitle: str = ""
+    subtitle: str
+    picture: str
 
 
 class SpecFigure(go.Figure):
@@ -416,123 +545,6 @@ def _figure(data: list, layout: dict) -> go.Figure:
 
 def _rounded(values, digits: int = 3) -> list:
     return np.round(np.asarray(values, dtype=float), digits).tolist()
-
-
-def pool_panels(panels: Sequence[Panel], bounds: Sequence[float], *, height: int = 430,
-                colours: Sequence[str] = CLASS_COLOURS, revision: int = 0,
-                gap: float = 0.04, curves: Optional[Mapping[str, tuple]] = None,
-                current: Optional[float] = None, x_range=None, y_range=None, curve_height: int = 230,
-                curve_colours: Sequence[str] = LEARNER_COLOURS) -> go.Figure:
-    """Draw N pool/model panels side by side in ONE figure, with the same axes.
-
-    Each panel is its own pair of axes (``x``/``y``, ``x2``/``y2``, ...) over
-    the same ``bounds``; its background is the panel's image, under plotly
-    markers for the labeled points (coloured by class, white outline) and
-    rings around the newest queries.
-
-    Parameters
-    ----------
-    panels : sequence of Panel
-    bounds : (x_min, x_max, y_min, y_max)
-    height : int, default=430
-        Figure height in pixels (the width follows the page).
-    colours : sequence of str
-        Class colours.
-    revision : int, default=0
-        Written to ``layout.datarevision``.
-    gap : float, default=0.04
-        Horizontal space between panels, as a fraction of the width.
-    curves : mapping of name to (labels, accuracy), optional
-        Learning curves to draw under the panels, in the same figure (one
-        chart to draw in the browser instead of two: it is the slow part).
-    current : float, optional
-        Label count to mark on the curves (the current round).
-    x_range : (low, high), optional
-        Fixed label range of the curves.
-    y_range : (low, high), optional
-        Fixed accuracy range of the curves (see :func:`accuracy_range`).
-    curve_height : int, default=230
-        Pixels for the curves, added to ``height``.
-    curve_colours : sequence of str
-        One colour per curve.
-
-    Returns
-    -------
-    plotly.graph_objects.Figure
-    """
-    x_min, x_max, y_min, y_max = (float(b) for b in bounds)
-    n = max(1, len(panels))
-    width = (1.0 - gap * (n - 1)) / n
-    data, images, annotations = [], [], []
-    layout = dict(
-        template="none", height=height, margin=dict(l=8, r=8, t=46, b=8, autoexpand=False),
-        showlegend=False, hovermode=False, dragmode=False, datarevision=revision,
-        paper_bgcolor="white", plot_bgcolor="white", font=_FONT,
-    )
-    for i, panel in enumerate(panels):
-        suffix = "" if i == 0 else str(i + 1)
-        x0 = i * (width + gap)
-        axis = dict(showgrid=False, zeroline=False, showticklabels=False, ticks="", automargin=False,
-                    fixedrange=True, showline=True, linecolor="#C8CCD2", mirror=True)
-        layout[f"xaxis{suffix}"] = dict(axis, range=[x_min, x_max], domain=[x0, x0 + width],
-                                        anchor=f"y{suffix}")
-        layout[f"yaxis{suffix}"] = dict(axis, range=[y_min, y_max], domain=[0.0, 1.0], anchor=f"x{suffix}")
-        xref, yref = f"x{suffix}", f"y{suffix}"
-        images.append(dict(source=panel.image, xref=xref, yref=yref, x=x_min, y=y_max,
-                           sizex=x_max - x_min, sizey=y_max - y_min, sizing="stretch", layer="below"))
-        title = f"<b>{panel.title}</b>" + (f"<br><span style='font-size:12px'>{panel.subtitle}</span>"
-                                           if panel.subtitle else "")
-        annotations.append(dict(text=title, x=x0 + width / 2, y=1.0, xref="paper", yref="paper",
-                                xanchor="center", yanchor="bottom", showarrow=False, yshift=4))
-        X_lab = np.asarray(panel.X_labeled, dtype=float).reshape(-1, 2)
-        y_lab = np.asarray(panel.y_labeled, dtype=int).ravel()
-        if panel.X_marked is not None and len(panel.X_marked):
-            marked = np.asarray(panel.X_marked, dtype=float).reshape(-1, 2)
-            data.append(dict(type="scatter", mode="markers", x=_rounded(marked[:, 0]),
-                             y=_rounded(marked[:, 1]), xaxis=xref, yaxis=yref, hoverinfo="skip",
-                             showlegend=False,
-                             marker=dict(size=9, symbol="square-open", color="#000000", line=dict(width=1))))
-        data.append(dict(type="scatter", mode="markers", x=_rounded(X_lab[:, 0]), y=_rounded(X_lab[:, 1]),
-                         xaxis=xref, yaxis=yref, hoverinfo="skip", showlegend=False,
-                         marker=dict(size=10, color=[colours[c % len(colours)] for c in y_lab],
-                                     line=dict(width=1, color="white"))))
-        if panel.X_new is not None and len(panel.X_new):
-            new = np.asarray(panel.X_new, dtype=float).reshape(-1, 2)
-            ring = dict(type="scatter", mode="markers", x=_rounded(new[:, 0]), y=_rounded(new[:, 1]),
-                        xaxis=xref, yaxis=yref, hoverinfo="skip", showlegend=False,
-                        marker=dict(size=18, symbol="circle-open", color="#000000", line=dict(width=2.5)))
-            if panel.pick_order:
-                ring.update(mode="markers+text", text=[str(j + 1) for j in range(len(new))],
-                            textposition="top right", textfont=dict(size=11, color="#000000"))
-            data.append(ring)
-    if curves:
-        total = height + curve_height
-        panel_bottom = (curve_height + 40) / total
-        for i in range(n):
-            suffix = "" if i == 0 else str(i + 1)
-            layout[f"yaxis{suffix}"]["domain"] = [panel_bottom, 1.0]
-        curve_axis = n + 1
-        curve_layout = _curve_layout(curve_height, "labels used", "test accuracy")
-        layout[f"xaxis{curve_axis}"] = dict(curve_layout["xaxis"], anchor=f"y{curve_axis}", domain=[0.0, 1.0],
-                                            **({"range": list(x_range)} if x_range is not None else {}))
-        curve_top = (curve_height - 44) / total
-        layout[f"yaxis{curve_axis}"] = dict(curve_layout["yaxis"], anchor=f"x{curve_axis}", domain=[0.0, curve_top],
-                                            **({"range": list(y_range)} if y_range is not None else {}))
-        layout["margin"] = dict(layout["margin"], l=60, b=44)
-        layout.update(height=total, showlegend=True, legend=dict(
-            curve_layout["legend"], y=curve_top, yanchor="bottom", x=0.0, xanchor="left"))
-        for j, (name, (labels, accuracy)) in enumerate(curves.items()):
-            data.append(dict(type="scatter", mode="lines+markers" if len(labels) < 40 else "lines", name=name,
-                             x=np.asarray(labels).tolist(), y=_rounded(accuracy, 4),
-                             xaxis=f"x{curve_axis}", yaxis=f"y{curve_axis}", hoverinfo="skip",
-                             line=dict(color=curve_colours[j % len(curve_colours)], width=2.5),
-                             marker=dict(size=5)))
-        if current is not None:
-            layout["shapes"] = [dict(type="line", xref=f"x{curve_axis}", yref=f"y{curve_axis} domain",
-                                     x0=current, x1=current, y0=0, y1=1,
-                                     line=dict(color="#8A9099", width=1.5, dash="dot"))]
-    layout.update(images=images, annotations=annotations)
-    return _figure(data, layout)
 
 
 def accuracy_range(*arrays, floor: float = 0.0) -> tuple[float, float]:
