@@ -210,13 +210,7 @@ def summarise(values) -> Estimate:
     """
     with warnings.catch_warnings():  # one seed has no interval (NaN); numpy warns about it
         warnings.simplefilter("ignore", RuntimeWarning)
-        return _clipped(estimate(values), 0.0, 1.0)
-
-
-def _clipped(value: Estimate, low: float, high: float) -> Estimate:
-    if np.isnan(value.low):
-        return value
-    return Estimate(value.mean, max(value.low, low), min(value.high, high), value.n)
+        return estimate(values, 0.0, 1.0)
 
 
 @dataclass(frozen=True)
@@ -254,7 +248,7 @@ def compare(off, on, higher_is_better: bool) -> Comparison:
         raise ValueError(f"off and on must be 1-D with one value per seed each, got {off.shape} and {on.shape}.")
     with warnings.catch_warnings():  # one seed has no interval (NaN); numpy warns about it
         warnings.simplefilter("ignore", RuntimeWarning)
-        difference = _clipped(estimate(on - off), -1.0, 1.0)
+        difference = estimate(on - off, -1.0, 1.0)
     finite = np.isfinite(on - off)
     if finite.any() and np.all((on - off)[finite] == 0):
         verdict = "same"

@@ -101,7 +101,8 @@ def mean_interval(values, axis: int = 0):
     """
     values = np.asarray(values, dtype=float)
     count = np.sum(np.isfinite(values), axis=axis)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # fewer than two runs: no interval (NaN), said below
         mean = np.nanmean(values, axis=axis) if values.size else np.nan
         spread = np.nanstd(values, axis=axis, ddof=1) / np.sqrt(count)
         half = _t_quantiles(np.maximum(count - 1, 1)) * spread
@@ -109,14 +110,31 @@ def mean_interval(values, axis: int = 0):
     return mean, mean - half, mean + half
 
 
-def estimate(values) -> Estimate:
-    """Mean and 95% interval of a 1-D sample (NaN entries are ignored)."""
+def estimate(values, low: float = -np.inf, high: float = np.inf) -> Estimate:
+    """Mean and 95% interval of a 1-D sample (NaN entries are ignored).
+
+    Parameters
+    ----------
+    values : array-like
+        One value per run.
+    low, high : float, optional
+        The range every value lies in (a share in [0, 1], a label count at
+        least the seed set's size): with few runs a Student-t interval can
+        spill past it ("90 to 106%"), so the interval is cut there.
+
+    Examples
+    --------
+    >>> estimate([1.0, 1.0, 0.9], high=1.0).high
+    1.0
+    """
     values = np.asarray(values, dtype=float).ravel()
     finite = values[np.isfinite(values)]
     if finite.size == 0:
         return Estimate(np.nan, np.nan, np.nan, 0)
-    mean, low, high = mean_interval(finite)
-    return Estimate(float(mean), float(low), float(high), int(finite.size))
+    mean, lower, upper = mean_interval(finite)
+    if np.isfinite(lower):
+        lower, upper = max(float(lower), low), min(float(upper), high)
+    return Estimate(float(mean), float(lower), float(upper), int(finite.size))
 
 
 def labels_to_reach(labels, accuracy, target: float) -> np.ndarray:
@@ -243,7 +261,7 @@ def summarize_race(labels, accuracy: dict, target: float, first: str, second: st
         warnings.simplefilter("ignore", RuntimeWarning)
         bands = {name: mean_interval(acc) for name, acc in accuracy.items()}
         per_seed = {name: labels_to_reach(labels, acc, target) for name, acc in accuracy.items()}
-        needed = {name: estimate(n) for name, n in per_seed.items()}
+        needed = {name: estimate(n, low=float(labels[0])) for name, n in per_seed.items()}  # never below the seed set
         final = estimate(np.asarray(accuracy[first])[:, -1] - np.asarray(accuracy[second])[:, -1])
     return RaceSummary(
         labels=labels.astype(int), bands=bands, needed=needed,

@@ -22,7 +22,7 @@ def sidebar(session) -> None:
     controls.strategy_select(session, "a", label="Learner A", model=model)
     controls.strategy_select(session, "b", label="Learner B", model=model)
     st.header("Run")
-    controls.budget_slider(session, high=int(session.values()["pool"]))
+    controls.budget_slider(session, low=int(session.values()["init"]), high=int(session.values()["pool"]))
     controls.batch_slider(session)
     controls.speed_select(session)
 
@@ -40,6 +40,8 @@ def step(view, last: bool) -> None:
     if last and view.values["scores"]:
         view.slot.data["pick_scores"] = {name: view.score_map(loop) for name, loop in view.race.loops.items()
                                          if not loop.strategy.is_random}
+    else:  # maps of an earlier round must not pass for the ones that picked the newest ring
+        view.slot.data.pop("pick_scores", None)
     view.race.step()
 
 

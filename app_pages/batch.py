@@ -36,7 +36,9 @@ def sidebar(session) -> None:
     st.header("Measurement")
     st.slider("Seeds", 5, 50, key=session.key("seeds"))
     st.caption("Draws of the data the comparison below runs over: more seeds, narrower intervals, longer wait.")
-    st.slider("Label budget", 20, min(500, int(session.values()["pool"])), step=10, key=session.key("budget"))
+    top = min(500, int(session.values()["pool"]))
+    session.clamp("budget", 20, top)
+    st.slider("Label budget", 20, top, step=10, key=session.key("budget"))
     st.caption("Each learner of the comparison labels batches until it has this many labels.")
 
 
@@ -116,12 +118,12 @@ def draw(view) -> None:
     batches, items = {}, []
     for method, loop in race.loops.items():
         batches[method] = chosen = next_batch(view, method)
-        title = spec.TITLES[method] + (f" (alpha {view.values['alpha']:.2f})" if method == "hybrid" else "")
+        alpha = f" · alpha {view.values['alpha']:.2f}" if method == "hybrid" else ""
         scores = _memo(view, (method, "map"), lambda: view.score_map(loop)) if show_scores else None
         probs = _memo(view, (method, "probs"), lambda: view.predictions(loop))
         picture = view.picture(loop, grid_probs=probs, grid_scores=scores, X_new=race.dataset.X_pool[chosen],
                                numbered=spec.METHODS[method]["greedy"] and len(chosen) <= NUMBERED_UP_TO)
-        items.append(figures.Panel(title, f"test accuracy {loop.curve[1][-1]:.1%} · {loop.n_labeled} labels", picture))
+        items.append(figures.Panel(spec.TITLES[method], f"accuracy {loop.curve[1][-1]:.1%}{alpha}", picture))
     numbered = ("Rings are the next batch; for the greedy methods the numbers give the pick order"
                 if k <= NUMBERED_UP_TO else
                 f"Rings are the next batch (pick numbers are drawn for batches of {NUMBERED_UP_TO} or fewer)")
@@ -141,15 +143,13 @@ def draw(view) -> None:
                 icon=":material/touch_app:")
     found = {m: diagnostics(view, m, chosen) for m, chosen in batches.items()}
     rows = ["| | " + " | ".join(spec.TITLES[m] for m in found) + " |", "|---|" + "---:|" * len(found),
-            "| Spread: mean distance between picks | " + " | ".join(_fmt(d.mean_pairwise_distance)
-                                                                    for d in found.values()) + " |",
-            "| Coverage radius: farthest pool point from any label or pick | "
-            + " | ".join(_fmt(d.coverage_radius) for d in found.values()) + " |",
-            "| Mean acquisition score of the batch | " + " | ".join(_fmt(d.mean_utility, 3)
-                                                                   for d in found.values()) + " |"]
+            "| Spread | " + " | ".join(_fmt(d.mean_pairwise_distance) for d in found.values()) + " |",
+            "| Coverage | " + " | ".join(_fmt(d.coverage_radius) for d in found.values()) + " |",
+            "| Score | " + " | ".join(_fmt(d.mean_utility, 3) for d in found.values()) + " |"]
     st.markdown("\n".join(rows))
-    st.caption("Per batch. A small spread means near-duplicate picks; a large coverage radius means some region "
-               "of the pool is still far from every label. Top-K always has the highest mean score: the question "
+    st.caption("Per batch. Spread: the mean distance between picks; small means near-duplicates. Coverage: the "
+               "farthest pool point from any label or pick; large means some region is still far from every label. "
+               "Score: the batch's mean acquisition score. Top-K always has the highest mean score: the question "
                "is whether the extra labels at those scores teach the model anything new.")
 
 
@@ -197,7 +197,7 @@ def verdict(view, results) -> None:
             "|---|---:|---:|---:|"]
     for m in shown:
         saved = "(the baseline)" if m == "top_k" else f"**{savings[m].format(0, 100, '%')}** (over {savings[m].n} seeds)"
-        rows.append(f"| {spec.TITLES[m]} | {estimate(needed[m]).format(0)} | {int(np.isfinite(needed[m]).sum())} of "
+        rows.append(f"| {spec.TITLES[m]} | {estimate(needed[m], low=float(labels[0])).format(0)} | {int(np.isfinite(needed[m]).sum())} of "
                     f"{n_seeds} | {saved} |")
     st.markdown("\n".join(rows))
     st.caption("Labels: mean and 95% interval over the seeds that reached the target. Saving = 1 - (method's mean "

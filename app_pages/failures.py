@@ -42,20 +42,17 @@ def header(view) -> None:
     st.caption(f"Data: {DATASETS[mode.dataset].label.lower()}, {lab.N_POOL:,} pool points. Model: "
                f"{MODELS[mode.model].label}. Strategy: {STRATEGIES[mode.strategy].label}. Starting labels: "
                f"{mode.seed_size} ({seeds}), then {mode.n_queries} queries.")
-    row = st.columns(2, gap="medium", vertical_alignment="center")
-    with row[0]:
-        st.toggle(f"{fix.toggle} on the right-hand learner", key=view.key(fix.link),
-                  help="Switch the fix on the right-hand learner. Its run is replayed from the same starting labels "
-                       "to the same round.")
-    with row[1]:
-        knob = fix.knob
-        if knob is None:
-            st.caption(fix.no_knob)
-        else:
-            st.slider(knob.label, knob.low if not knob.is_count else int(knob.low),
-                      knob.high if not knob.is_count else int(knob.high),
-                      step=knob.step if not knob.is_count else int(knob.step), key=view.key(knob.link),
-                      help=knob.help, **({} if knob.is_count else {"format": "%.2f"}))
+    st.toggle(f"{fix.toggle} on the right-hand learner", key=view.key(fix.link),
+              help="Switch the fix on the right-hand learner. Its run is replayed from the same starting labels to "
+                   "the same round.")
+    knob = fix.knob
+    if knob is None:
+        st.caption(fix.no_knob)
+    else:
+        with st.container(width=460):
+            number = int if knob.is_count else float
+            st.slider(knob.label, number(knob.low), number(knob.high), step=number(knob.step), key=view.key(knob.link),
+                      help=knob.help, format="%d" if knob.is_count else "%.2f")
             st.caption(knob.caption)
 
 
@@ -144,7 +141,7 @@ def calibration_view(view, mode, fix_on: bool, changed: list) -> None:
     chart, words = st.columns([3, 2], vertical_alignment="center")
     chart.plotly_chart(figures.reliability_diagram(bins, height=280, revision=view.slot.revision),
                        theme=None, config=figures.PLOTLY_CONFIG, key=f"failures.{view.variant}.reliability")
-    words.caption("Reliability diagram of the fix-on learner's model on the test set: each dot is a group of "
+    words.caption("Reliability diagram of the right-hand learner's model on the test set: each dot is a group of "
                   "predictions with similar confidence (bigger = more of them). On the dashed line, 80% sure means "
                   "right 80% of the time; below it, the model is overconfident. ECE is the average gap.")
     if not fix_on:
@@ -178,7 +175,7 @@ def verdict(view, results) -> None:
     for outcome in verdicts.failure_verdicts(mode.fix_text, metric, effect, cost, n_seeds):
         getattr(st, outcome.kind)(outcome.text, icon=icons[outcome.kind])
     with st.expander("What the columns mean, and the script"):
-        st.markdown("\n".join(f"- **{m.head.capitalize()}**: {m.name}." for m in mode.metrics)
+        st.markdown("\n".join(f"- **{m.head[:1].upper() + m.head[1:]}**: {m.name}." for m in mode.metrics)
                     + "\n- **Random sampling**: the same model fed random points, for reference: is the failure "
                       "worse than not choosing at all?")
         knob = mode.fix.knob

@@ -1,68 +1,81 @@
-"""A session's memory stays bounded: pool size capped, history compact, per-round caches
-forgotten. Sizes are measured as pickled bytes of the session's objects (not wall time)."""
+"""A session's memory stays bounded: pool size capped, history compact (no pool utilities kept), the
+slot's per-round memo forgotten at every round and its data replaced, not piled up. Sizes are pickled
+bytes of the lab's state in the session (not wall time)."""
 
 from __future__ import annotations
 
+import io
 import pickle
-import sys
-from pathlib import Path
+import types
 
 from streamlit.testing.v1 import AppTest
 
-from apptest_pages import open_page
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from apptest_pages import lab_state, open_page, race
 
 
-def session_bytes(at: AppTest, prefix: str) -> dict:
-    """Pickled size of each of the page's session-state values (those that pickle)."""
-    sizes = {}
-    for key in list(at.session_state.keys()):
-        if key.startswith(prefix):
-            try:
-                sizes[key] = len(pickle.dumps(at.session_state[key], protocol=5))
-            except Exception:  # widgets' internals and callbacks do not pickle; they do not grow
-                pass
-    return sizes
+class _Sizer(pickle.Pickler):
+    """Pickles an object's data; functions (strategies hold lambdas) count as a reference."""
+
+    def persistent_id(self, obj):
+        if isinstance(obj, (types.FunctionType, types.MethodType, types.BuiltinFunctionType)):
+            return "function"
+        return None
+
+
+def nbytes(obj) -> int:
+    buffer = io.BytesIO()
+    _Sizer(buffer, protocol=5).dump(obj)
+    return buffer.tell()
+
+
+def click(at: AppTest, key: str) -> AppTest:
+    at.button(key=key).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
 
 
 def test_arena_100_steps_grow_the_session_by_its_history_only():
     at = open_page("arena", pool=1000, budget=110, init=4, seeds=3)
-    at.button(key="arena.run.step").click().run()
-    before = session_bytes(at, "arena.")
+    at.toggle(key="arena.scores").set_value(True).run()  # the score maps of the last pick are kept too
+    at = click(at, "arena.run.step")
+    before = nbytes(lab_state(at, "arena"))
     for _ in range(10):
-        at.button(key="arena.run.run10").click().run()
-    assert not at.exception
-    race = at.session_state["arena.race"]
-    assert [loop.n_labeled for loop in race.loops.values()] == [105, 105]
-    after = session_bytes(at, "arena.")
-    growth = sum(after.values()) - sum(before.values())
-    rounds = 100 * len(race.loops)
-    # What the history records per round and learner: one Round (labels, accuracy, the queried
-    # index) and one labeled index and label: a few hundred pickled bytes. A pool vector of
-    # utilities per round (1,000 float32) would be 4,000 bytes more.
-    assert growth / rounds < 600, (growth / rounds, {k: after[k] - before.get(k, 0) for k in after})
-    history = race.loops["A: Margin"].history
-    assert all(r.utilities is None for r in history)
-    assert len(pickle.dumps(history[1:])) / 100 < 400  # and the history itself is compact
+        at = click(at, "arena.run.run10")
+    the_race, slot = race(at), lab_state(at, "arena").slots[""]
+    assert [loop.n_labeled for loop in the_race.loops.values()] == [105, 105]
+    growth = nbytes(lab_state(at, "arena")) - before
+    rounds = 100 * len(the_race.loops)
+    # What the history records per round and learner: one Round (labels, accuracy, the queried index)
+    # and one labeled index and label: tens of pickled bytes. A pool vector of utilities per round
+    # (1,000 float32) would be 4,000 bytes more; a score map per round 14,400.
+    assert growth / rounds < 600, growth / rounds
+    history = the_race.loops["A: Margin"].history
+    assert the_race.keep_utilities == 0 and all(r.utilities is None for r in history)
+    assert nbytes(history[1:]) / 100 < 400  # and the history itself is compact
+    assert set(slot.data) == {"grid", "pool_alpha", "pick_scores"}  # replaced each round, not piled up
+    assert list(slot.data["pick_scores"]) == ["A: Margin"] and not slot.memo
 
 
 def test_arena_pool_is_capped():
     at = open_page("arena", pool=10**9, budget=10, seeds=3)
-    assert at.session_state["arena.race"].dataset.X_pool.shape[0] <= 5000
+    assert race(at).dataset.X_pool.shape[0] == 5000
     assert any("pool size" in w.value for w in at.warning)
 
 
-def test_batch_page_keeps_one_round_of_its_per_round_memo():
-    at = open_page("batch", pool=400, batch=10, init=10, budget=20)
+def test_the_slot_memo_keeps_one_round_only():
+    at = open_page("batch", pool=400, batch=10, init=10, budget=40, seeds=5)
+    at = click(at, "batch.run.step")
+    slot = lab_state(at, "batch").slots[""]
+    one_round = set(slot.memo)
+    assert one_round and all(key[0] in race(at, "batch").loops for key in one_round)
     sizes = []
-    for _ in range(12):
-        at.button(key="batch.label").click().run()
-        assert not at.exception
-        sizes.append(sum(session_bytes(at, "batch.").values()))
-        cache = at.session_state["batch.cache"]
-        rounds = {key[1] for key in cache}
-        assert len(rounds) == 1, sorted(rounds)  # only the current round's batches, scores, images
-    # 12 rounds of 10 labels: the learners' records grow a little; the memo does not pile up.
-    assert sizes[-1] - sizes[1] < 40_000, sizes
+    for _ in range(10):
+        at.slider(key="batch.alpha").set_value(0.3).run()  # a second alpha's batch this round
+        assert set(lab_state(at, "batch").slots[""].memo) > one_round
+        at.slider(key="batch.alpha").set_value(0.5).run()
+        at = click(at, "batch.run.step")
+        slot = lab_state(at, "batch").slots[""]
+        assert set(slot.memo) == one_round  # only the current round's batches, scores, maps
+        sizes.append(nbytes(slot.memo))
+    assert all(loop.n_labeled == 120 for loop in race(at, "batch").loops.values())
+    assert max(sizes) < 1.2 * min(sizes), sizes  # the memo does not grow with the rounds

@@ -31,10 +31,12 @@ def test_mean_interval_matches_scipy_per_column_with_missing_runs():
         assert mean[column] == pytest.approx(runs.mean())
     assert np.isnan(low[:2]).all() and np.isnan(high[:2]).all()
 
+
 def test_estimate_ignores_nan_and_formats():
     result = estimate([1.0, 2.0, np.nan, 3.0])
     assert result.n == 3 and result.mean == 2.0
-    assert result.format(digits=0) == f"2 ({result.low:.0f} to {result.high:.0f})"
+    assert result.format(digits=0) == "2 (0 to 4)"  # the low end, -0.48, prints as 0, never "-0"
+    assert estimate([1.0, 2.0, 3.0], low=1.0).low == 1.0  # cut at the range the values lie in
     assert estimate([np.nan]).format() == "n/a"
     assert Estimate(0.25, np.nan, np.nan, 1).format(scale=100, unit="%") == "25.0%"
 

@@ -3,6 +3,7 @@ errors reach the page, and the worker processes compute what a script computes."
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 
@@ -107,12 +108,26 @@ def test_an_abandoned_job_pauses_and_resumes_with_its_seeds(fake_kind, made, mon
     assert len(CALLS) == 3  # no seed ran twice
 
 
-def test_an_error_reaches_the_page_and_the_next_request_tries_again(fake_kind, made):
+def test_refused_settings_stay_refused_without_running_again(fake_kind, made):
     scheduler = made(workers=0)
     GATE.set()
     with pytest.raises(ValueError, match="refused"):
         finish(scheduler, key("bad", fail=True))
-    _, job = scheduler.request(key("bad", fail=True))
+    runs = len(CALLS)
+    with pytest.raises(ValueError, match="refused"):  # the same answer at once: nothing runs again
+        scheduler.request(key("bad", fail=True))
+    assert len(CALLS) == runs
+
+
+def test_a_crash_reaches_the_page_and_the_next_request_tries_again(fake_kind, made, monkeypatch):
+    def crash(args, seed):
+        raise RuntimeError("a worker died")
+
+    monkeypatch.setitem(measure.KINDS, "fake", dataclasses.replace(measure.KINDS["fake"], one_seed=crash))
+    scheduler = made(workers=0)
+    with pytest.raises(RuntimeError, match="died"):
+        finish(scheduler, key("x"))
+    _, job = scheduler.request(key("x"))
     assert job is not None  # a new try
 
 

@@ -6,7 +6,7 @@ import math
 import pytest
 from hypothesis import given, strategies as st
 
-from ui.params import Param, clamp, encode, parse, plain, read_params
+from ui.params import Param, clamp, encode, literal, parse, read_params
 
 POOL = Param("pool", 1000, low=200, high=5000, label="pool size")
 NOISE = Param("noise", 1.0, low=0.0, high=2.0, digits=2, label="noise")
@@ -85,12 +85,21 @@ def test_parse_never_raises_and_stays_in_range(raw):
 
 def test_notes_name_the_label_people_see_not_the_internal_id():
     value, note = parse(CHOICE, "nope")
-    assert value == "margin" and note.endswith('using Margin.') and '"nope"' in note
+    assert value == "margin" and note.endswith("using Margin.") and "` nope `" in note
 
 
 @pytest.mark.parametrize("raw", ["[open](http://example.com/x)", "![](http://127.0.0.1:9/p.png)", ":red[alarm]",
-                                 "<img src=x onerror=alert(1)>", "**bold** _it_ `code` # head"])
-def test_plain_escapes_every_markdown_mark(raw):
-    # every punctuation mark of the visitor's text gets a backslash, so markdown shows the characters themselves
-    expected = "".join("\\" + ch if not (ch.isalnum() or ch.isspace()) else ch for ch in raw)
-    assert plain(raw) == expected
+                                 "<img src=x onerror=alert(1)>", "www.example.org", "someone@example.org",
+                                 "`http://x.y`", "a ``` b", "**bold** _it_ # head"])
+def test_literal_is_one_code_span_holding_the_text(raw):
+    shown = literal(raw)
+    fence = shown.split(" ", 1)[0]
+    assert set(fence) == {"`"} and shown.endswith(" " + fence)
+    inner = shown[len(fence) + 1:-len(fence) - 1]
+    assert inner == raw
+    assert fence not in inner  # the fence is longer than any run of backticks inside: one span, closed at the end
+
+
+def test_link_notes_hold_the_visitor_text_as_a_literal():
+    _, note = parse(CHOICE, "[open](http://example.com/x)")
+    assert "` [open](http://example.com/x) `" in note

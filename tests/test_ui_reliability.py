@@ -26,3 +26,16 @@ def test_reliability_diagram_with_no_points_is_just_the_diagonal():
     empty = np.full(10, np.nan)
     fig = F.reliability_diagram({"none": (empty, empty, np.zeros(10))})
     assert len(fig.data) == 2 and len(fig.data[1].x) == 0
+
+
+def test_reliability_diagram_colours_learners_and_sizes_markers_by_share():
+    confidence = np.array([0.55, 0.75, 0.95])
+    accuracy = np.array([0.5, 0.7, 0.9])
+    fig = F.reliability_diagram({"off": (confidence, accuracy, np.array([1, 1, 8])),
+                                 "on": (confidence, accuracy - 0.1, np.array([5, 5, 0]))})
+    checked = go.Figure(fig.to_dict()).to_dict()
+    _, off, on = checked["data"]
+    assert [off["line"]["color"], on["line"]["color"]] == list(F.LEARNER_COLOURS[:2])
+    assert off["marker"]["size"][2] > off["marker"]["size"][0]  # the bin with most points is drawn largest
+    assert list(on["x"]) == [0.55, 0.75]  # its empty bin is left out
+    assert checked["layout"]["yaxis"]["range"] == [0, 1.02]

@@ -144,11 +144,16 @@ def strategy_select(session: LabSession, name: str, *, label: str = "Strategy", 
 
 # -- run ----------------------------------------------------------------------------------------------
 
-def budget_slider(session: LabSession, name: str = "budget", *, high: Optional[int] = None, step: int = 5) -> int:
-    """Label budget: the race stops when each learner has this many labels."""
+def budget_slider(session: LabSession, name: str = "budget", *, low: Optional[int] = None,
+                  high: Optional[int] = None, step: int = 5) -> int:
+    """Label budget: the race stops when each learner has this many labels.
+
+    The value is kept within ``low`` (for example the starting labels: a
+    budget below them could never be spent) and ``high`` (the pool), with a note.
+    """
     param = session.by_name[name]
     top = int(param.high if high is None else min(param.high, high))
-    session.clamp(name, param.low, top)
+    session.clamp(name, param.low if low is None else min(max(param.low, low), top), top)
     value = st.slider("Label budget", int(param.low), top, step=step, key=session.key(name))
     st.caption("The race stops when each learner has this many labels (starting labels included).")
     return value
@@ -163,9 +168,11 @@ def batch_slider(session: LabSession, name: str = "batch") -> int:
 
 
 def speed_select(session: LabSession) -> str:
-    """How fast Play steps."""
-    value = st.segmented_control("Play speed", list(SPEEDS), key=session.key("speed"),
-                                 format_func=lambda s: s.capitalize()) or "normal"
+    """How fast Play steps (never none: a deselected speed goes back to normal)."""
+    if st.session_state.get(session.key("speed")) not in SPEEDS:
+        session.set(speed="normal")
+    value = st.segmented_control("Play speed", list(SPEEDS), key=session.key("speed"), required=True,
+                                 format_func=lambda s: s.capitalize())
     st.caption("Time between steps while playing.")
     return value
 

@@ -466,7 +466,7 @@ def panel_picture(grid_probs: np.ndarray, bounds: Sequence[float], *, X_labeled,
     picture = Image.fromarray(picture)
     if numbered and X_new is not None and len(X_new):
         draw = ImageDraw.Draw(picture)
-        text_size = 14 * scale
+        text_size = 18 * scale
         font = _font(int(round(text_size)))
         for order, (x, y) in enumerate(_label_positions(nx, ny, (height, width), text_size), start=1):
             draw.text((x, y), str(order), fill=INK, font=font, stroke_width=2, stroke_fill=(255, 255, 255))
@@ -562,13 +562,21 @@ def accuracy_range(*arrays, floor: float = 0.0) -> tuple[float, float]:
 
 # -- learning curves ---------------------------------------------------------------------------
 
-def _curve_layout(height: int, x_title: str, y_title: str, y_range=None, revision: int = 0) -> dict:
+LEGEND_ROW = 23  # pixels of one row of a legend
+
+
+def _curve_layout(height: int, x_title: str, y_title: str, y_range=None, revision: int = 0,
+                  legend_rows: int = 2) -> dict:
+    legend_room = LEGEND_ROW * legend_rows
     axis = dict(automargin=False, showgrid=True, gridcolor="#E6E8EB", zeroline=False, linecolor="#8A9099",
                 showline=True, ticks="outside", tickcolor="#8A9099", fixedrange=True)
     return dict(
-        template="none", height=height, margin=dict(l=60, r=12, t=30, b=44, autoexpand=False),
+        # The legend sits at the bottom of the figure, under the axis title, with room for `legend_rows`
+        # rows: on a narrow screen it wraps downwards into that room instead of off the top of the chart.
+        template="none", height=height + legend_room, margin=dict(l=60, r=12, t=14, b=44 + legend_room,
+                                                                   autoexpand=False),
         hovermode="x", dragmode=False, datarevision=revision, paper_bgcolor="white", plot_bgcolor="white",
-        font=_FONT, legend=dict(orientation="h", x=0.0, y=1.0, xanchor="left", yanchor="bottom",
+        font=_FONT, legend=dict(orientation="h", x=0.0, y=0.0, xanchor="left", yanchor="bottom", yref="container",
                                 bgcolor="rgba(255,255,255,0)"),
         xaxis=dict(axis, title=dict(text=x_title, standoff=6)),
         yaxis=dict(axis, title=dict(text=y_title, standoff=6), tickformat=".0%",
@@ -701,6 +709,7 @@ def reliability_diagram(bins: Mapping[str, tuple], *, colours: Sequence[str] = L
                          y=_rounded(accuracy[full]), hovertemplate="said %{x:.0%}, right %{y:.0%}",
                          line=dict(color=colours[i % len(colours)], width=2.5),
                          marker=dict(size=_rounded(5 + 14 * np.sqrt(share), 1))))
-    layout = _curve_layout(height, "confidence (top probability)", "accuracy", (0, 1.02), revision)
+    layout = _curve_layout(height, "confidence (top probability)", "accuracy", (0, 1.02), revision,
+                           legend_rows=len(bins) + 1)
     layout["xaxis"].update(range=[0, 1.02], tickformat=".0%")
     return _figure(data, layout)

@@ -171,9 +171,10 @@ class Scheduler:
             self._lock.notify_all()
         if job.done.is_set():
             if job.error is not None:
-                with self._lock:
-                    self._jobs.pop(text, None)  # the next request tries again
-                raise job.error
+                if not isinstance(job.error, ValueError):  # a crash (a worker died): the next request tries again
+                    with self._lock:
+                        self._jobs.pop(text, None)
+                raise job.error  # settings the engine refuses stay refused, without running again
             return job.result, None
         return None, job
 

@@ -235,12 +235,14 @@ def _variants(lab: Lab, session: LabSession) -> None:
     tabs_key = f"{lab.name}.tabs"
     labels = {variant: lab.variant_label(variant) for variant in lab.variants}
 
-    def follow() -> None:  # the URL's tab follows the open tab, and its round
+    def follow() -> None:  # the URL's tab follows the open tab, and so does the round once it has learners
         chosen = st.session_state.get(tabs_key)
         for variant, label in labels.items():
             if label == chosen:
+                session.set(tab=variant)
                 race = session.slot(variant).race
-                session.set(tab=variant, n=race.rounds if race is not None else 0)
+                if race is not None:
+                    session.set(n=race.rounds)
 
     if tabs_key not in st.session_state:  # first visit, or back from another page (Streamlit forgot the tab)
         st.session_state[tabs_key] = labels[session.values()["tab"]]
@@ -310,8 +312,8 @@ def _build_if_needed(view: View) -> None:
         return
     if slot.race is not None and lab.replay:
         rounds = slot.race.rounds                      # a live switch: replay to the same round
-    elif slot.race is None and view.values.get("tab", view.variant) == view.variant:
-        rounds = view.session.first_link_round(view.values)  # the link's round, once
+    elif slot.race is None:  # the first learners of this session: the link's round, once
+        rounds = view.session.first_link_round(view.values)
     else:
         rounds = 0
     _build(view, int(view.values["seed"]), rounds)
@@ -395,11 +397,23 @@ def _live(lab: Lab, session: LabSession, variant: str) -> None:
 
 # -- drawing helpers for labs -----------------------------------------------------------------------------------
 
+PANEL_MIN_WIDTH = 260  # pixels: with three panels or more, a panel narrower than this moves to a new row
+
+
 def panels(items: Sequence[figures.Panel], caption: str = "") -> None:
-    """Learners' panels side by side (stacked on a phone), each a title, a subtitle and its picture."""
-    columns = st.columns(len(items), gap="medium")
-    for column, panel in zip(columns, items):
-        with column:
+    """Learners' panels, each a title, a subtitle and its picture.
+
+    Two panels share a row (stacked on a phone). Three or more wrap: each is
+    :data:`PANEL_MIN_WIDTH` wide, so a small laptop shows two to a
+    row instead of four unreadable ones. Pictures line up at the bottom.
+    """
+    if len(items) <= 2:
+        places = st.columns(len(items), gap="medium", vertical_alignment="bottom")
+    else:
+        row = st.container(horizontal=True, gap="medium", vertical_alignment="bottom")
+        places = [row.container(width=PANEL_MIN_WIDTH) for _ in items]
+    for place, panel in zip(places, items):
+        with place:
             st.markdown(f"**{panel.title}**  \n{panel.subtitle}" if panel.subtitle else f"**{panel.title}**")
             st.image(panel.picture, width="stretch")
     if caption:
@@ -458,6 +472,7 @@ def _verdict_section(lab: Lab, session: LabSession, variant: str) -> None:
     allowed = estimate <= EXPENSIVE_SECONDS or tuple(keys.values()) in started
     first_look = session.state.extra.get(f"looked_at.{variant}") != keys
     session.state.extra[f"looked_at.{variant}"] = keys
+    failure = None
     try:
         results, running = _look(keys, start=allowed)
         if running and first_look:  # quick measurements are shown in this run
@@ -465,8 +480,8 @@ def _verdict_section(lab: Lab, session: LabSession, variant: str) -> None:
                 jobs.scheduler().wait(job, FIRST_WAIT / len(running))
             results, running = _look(keys, start=allowed)
         polling = bool(running)
-    except Exception:  # noqa: BLE001 - shown (plainly) inside the fragment below
-        polling = False
+    except Exception as error:  # noqa: BLE001 - said inside the fragment below; the next full run tries again
+        failure, polling = error, False
 
     box = st.container(key="verdict")
     with box:
@@ -478,6 +493,8 @@ def _verdict_section(lab: Lab, session: LabSession, variant: str) -> None:
             if lab.measurement(view.values) != keys:
                 st.rerun()  # a setting drawn in here changed what is measured: the whole page follows
             try:
+                if failure is not None:
+                    raise failure
                 results, running = _look(keys, start=allowed)
             except ValueError as error:
                 st.error(f"The measurement could not run: {error}", icon=":material/error:")

@@ -2,13 +2,14 @@
 in the URL. Parsing is pure and never raises: a malformed or out-of-range
 value in a link gives the default or the nearest allowed value, with a
 plain-words note that names the setting and the value people see (a label,
-not an internal id). Nothing here imports Streamlit; :mod:`ui.session` binds
+not an internal id), the visitor's text as a literal. Nothing here imports Streamlit; :mod:`ui.session` binds
 params to a session and the URL.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Any, Mapping, Optional, Sequence
 
@@ -88,16 +89,17 @@ def _number_text(value) -> str:
 
 
 def _quoted(raw: str) -> str:
-    """A visitor's value, cut short, in quotes."""
-    return '"' + (raw if len(raw) <= _SHOWN_CHARACTERS else raw[:_SHOWN_CHARACTERS - 3] + "...") + '"'
+    """A visitor's value, cut short, as a literal (see :func:`literal`)."""
+    return literal(raw if len(raw) <= _SHOWN_CHARACTERS else raw[:_SHOWN_CHARACTERS - 3] + "...")
 
 
 def parse(param: Param, raw: Optional[str]) -> tuple[Any, Optional[str]]:
     """Read one URL value: ``(value, note)``, note None when the value was used as given.
 
     Never raises: a malformed value gives the default, an out-of-range value
-    the nearest allowed one, each with a note that says so. Notes hold the
-    visitor's text: show them as plain text (:func:`plain`).
+    the nearest allowed one, each with a note that says so. A note is
+    markdown in which the visitor's text is a literal (:func:`literal`), so it
+    shows as typed, never as a link or an image.
     """
     if raw is None:
         return param.default, None
@@ -167,24 +169,26 @@ def clamp(param: Param, value, low=None, high=None) -> tuple[Any, Optional[str]]
     return value, None
 
 
-_MARKDOWN_SPECIALS = frozenset("\\`*_{}[]()#+-.!|<>~$:=\"'&%@^,;?/")
+def literal(text: str) -> str:
+    """Text shown by Streamlit's markdown exactly as it is: an inline code span around it.
 
-
-def plain(text: str) -> str:
-    """Text shown by Streamlit's markdown exactly as it is: every ASCII punctuation mark escaped.
-
-    For text that may hold a visitor's words (a link value, a file's column
-    names): ``[a](http://x)`` or ``![](http://x/p.png)`` then shows as those
-    characters, never as a link or an image, and ``:red[...]`` as no colour.
-    Line breaks become spaces.
+    For text that comes from a visitor (a link value, a file's column names):
+    inside a code span nothing is markdown, HTML, a link (bare addresses are
+    not linked either), an image, an emoji code or a colour directive. The
+    fence is one backtick longer than the longest run of backticks in the
+    text, and line breaks become spaces.
 
     Examples
     --------
-    >>> plain("[open](http://x)")
-    '\\\\[open\\\\]\\\\(http\\\\:\\\\/\\\\/x\\\\)'
+    >>> literal("[open](http://x)")
+    '` [open](http://x) `'
+    >>> literal("a `b` c")
+    '`` a `b` c ``'
     """
-    return "".join("\\" + ch if ch in _MARKDOWN_SPECIALS else ch
-                   for ch in " ".join(str(text).split()))
+    text = " ".join(str(text).split())
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    return f"{fence} {text} {fence}"
 
 
 def defaults(params: Sequence[Param]) -> dict:

@@ -21,7 +21,7 @@ from typing import Any, Mapping, Optional, Sequence
 
 import streamlit as st
 
-from ui.params import Param, clamp, encode, plain, read_params
+from ui.params import Param, clamp, encode, read_params
 
 
 @dataclass
@@ -153,13 +153,13 @@ class LabSession:
         self.state.notes_for = self.values()
 
     def show_notes(self) -> None:
-        """The notes on adjusted values, as plain text, until the visitor changes a setting."""
+        """The notes on adjusted values (a link's text in them is a literal), until the visitor changes a setting."""
         if self.state.notes and any(st.session_state.get(self.key(n)) != v
                                     for n, v in self.state.notes_for.items() if n in self.by_name):
             self.state.notes, self.state.notes_for = [], {}
         if self.state.notes:
             st.warning("Some values in the link were adjusted:  \n"
-                       + "  \n".join("- " + plain(note) for note in self.state.notes), icon=":material/link:")
+                       + "  \n".join("- " + note for note in self.state.notes), icon=":material/link:")
 
     # -- live state -----------------------------------------------------------------------------------
 

@@ -65,6 +65,9 @@ def race_verdict(summary: RaceSummary, target: float, second: str) -> Verdict:
     if saving.n == 0:
         text, kind = (f"Within the budget, A and {second} never both reach {target:.0%} in the same seed, so "
                       "there is no saving to measure. Try a lower target or a larger budget.", "info")
+    elif np.isnan(saving.low):
+        text, kind = (f"A and {second} both reach {target:.0%} in only one seed: A saves "
+                      f"{saving.format(0, 100, '%')} there, too few seeds to judge.", "info")
     elif saving.low > 0:
         text, kind = (f"To reach {target:.0%}, A needs {saving.format(0, 100, '%')} fewer labels than "
                       f"{second}; the interval is above zero.", "success")
@@ -112,6 +115,8 @@ def race_summary_sentence(summary: RaceSummary, target: float, first: str, secon
     saving = summary.saving
     if saving.n == 0:
         tail = "no saving can be measured."
+    elif np.isnan(saving.low):
+        tail = f"from the one seed where both reach it, a saving of {saving.format(0, 100, '%')}: too few to judge."
     elif saving.low > 0:
         tail = f"{first} saves {saving.format(0, 100, '%')} of the labels."
     elif saving.high < 0:

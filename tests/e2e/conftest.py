@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 
 from bench.app_server import CHROMIUM, CHROMIUM_ARGS, running_app
-
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+from browser_pages import ARTIFACTS, whole_page_screenshot
 
 
 def _missing(reason: str):
@@ -56,6 +55,5 @@ def page(browser, request):
     yield page
     failed = getattr(request.node, "rep_call", None)
     if failed is not None and failed.failed:
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+        whole_page_screenshot(page, ARTIFACTS / f"{request.node.name}.png")
     page.close()

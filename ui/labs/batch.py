@@ -40,7 +40,7 @@ PARAMS = data_params(init=10, max_pool=MAX_POOL) + (
     Param("target", 0.85, low=0.5, high=0.99, digits=3, label="target accuracy"),
     Param("seeds", 20, low=5, high=50, label="number of seeds"),
     Param("budget", 200, low=20, high=500, label="label budget"),
-) + run_params(n_high=100)
+) + run_params(n_high=MAX_POOL)
 
 #: Settings that build new learners when they change (batch size and alpha do not: they change the
 #: batch each learner shows, not what it has learned).
