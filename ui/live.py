@@ -513,11 +513,10 @@ def _verdict_section(lab: Lab, session: LabSession, variant: str) -> None:
                 lab.verdict(view, results)
                 return
             if not running:  # not started: an expensive measurement waits for a click
-                def start() -> None:
+                if st.button(f"Run it (about {_duration(estimate)} on this server)",
+                             key=f"{lab.name}.{variant}.measure", icon=":material/play_arrow:", type="primary"):
                     started.add(tuple(keys.values()))
-
-                st.button(f"Run it (about {_duration(estimate)} on this server)", key=f"{lab.name}.{variant}.measure",
-                          icon=":material/play_arrow:", on_click=start, type="primary")
+                    st.rerun()  # the whole page: only a full run starts the measurement and its progress timer
                 st.caption("These settings take a while to measure over many seeds, so the measurement starts "
                            "when you ask. Fewer seeds or a smaller pool make it quicker. The result is kept: "
                            "anyone coming back to these settings sees it at once.")
