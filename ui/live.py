@@ -22,6 +22,7 @@ Pages hold layout and words only; see ``app_pages/arena.py`` for the shape.
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Optional, Sequence
@@ -36,7 +37,8 @@ from ui.session import LabSession, Slot
 GRID = 60                 # model map resolution: GRID x GRID predictions per panel
 FIRST_WAIT = 0.5          # seconds a first look waits for a quick measurement before polling it
 POLL = 0.5                # seconds between looks at a measurement in the background
-EXPENSIVE_SECONDS = 20.0  # measurements estimated above this start from a button
+# Measurements estimated above this many seconds start from a button (ALAB_EXPENSIVE_SECONDS overrides it).
+EXPENSIVE_SECONDS = float(os.environ.get("ALAB_EXPENSIVE_SECONDS", 20.0))
 
 
 @dataclass
