@@ -3,7 +3,12 @@
     with running_app() as url:
         ...  # url is "http://127.0.0.1:<port>"
 
+    with running_app(root="/tmp/old") as url:   # another checkout of the app (a git worktree)
+        ...
+
 The server is stopped (its process group ended) when the block exits.
+:func:`start_app` and :func:`stop_app` do the same in two steps, for a
+caller that needs the server's process (its CPU time, its memory).
 """
 
 from __future__ import annotations
@@ -25,46 +30,75 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 
 
 def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-@contextlib.contextmanager
-def running_app(port: int | None = None, timeout: float = 60.0, log_path: str | None = None):
-    """Run the app on 127.0.0.1 and yield its base URL; stop it afterwards."""
+def start_app(port: int | None = None, timeout: float = 60.0, log_path: str | None = None,
+              root: str | Path = ROOT, script: str = "app.py") -> tuple[subprocess.Popen, str]:
+    """Start ``streamlit run script`` in ``root`` on 127.0.0.1; return (process, base URL) once it answers.
+
+    Parameters
+    ----------
+    port : int, optional
+        A free port is chosen when None.
+    timeout : float
+        Seconds to wait for the server's health check.
+    log_path : str, optional
+        Where the server's output goes (discarded when None).
+    root : str or Path
+        The checkout to serve (this one by default; another one, such as a
+        ``git worktree`` of an older commit, to compare with it).
+    script : str
+        The app's script, relative to ``root``.
+    """
     port = port or free_port()
     log = open(log_path, "w") if log_path else subprocess.DEVNULL
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+        [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1",
          "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        cwd=root, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        env={**os.environ, "PYTHONPATH": str(root)},
     )
+    if log is not subprocess.DEVNULL:
+        log.close()  # the child keeps its own copy of the file
     url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with code {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
+                if response.status == 200:
+                    return process, url
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            stop_app(process)
+            raise RuntimeError(f"streamlit did not answer on {url} within {timeout} s")
+        time.sleep(0.2)
+
+
+def stop_app(process: subprocess.Popen) -> None:
+    """End a server from :func:`start_app` and its children (its process group)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"streamlit exited with code {process.returncode}")
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not answer on {url} within {timeout} s")
-            time.sleep(0.2)
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+@contextlib.contextmanager
+def running_app(port: int | None = None, timeout: float = 60.0, log_path: str | None = None,
+                root: str | Path = ROOT, script: str = "app.py"):
+    """Run the app on 127.0.0.1 and yield its base URL; stop it afterwards (see :func:`start_app`)."""
+    process, url = start_app(port, timeout, log_path, root, script)
+    try:
         yield url
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-        if log is not subprocess.DEVNULL:
-            log.close()
+        stop_app(process)

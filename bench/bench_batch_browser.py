@@ -2,8 +2,11 @@
 
 Starts the app (bench/app_server.py), opens /batch at pool 2,000 and presses
 End / Home on the batch-size slider (20 -> 100 -> 1 -> 100 ...), timing inside
-the page from the key press to the first painted frame in which every panel
-shows the new batch (server round trip included). For calibration it also
+the page from the key press to the first painted frame in which the status
+line shows the new size and every panel picture is new and decoded (server
+round trip included; see bench/batch_browser.py). A batch size changes the
+page's measurement over seeds, so the bench waits until no measurement runs
+before it times anything. For calibration it also
 times a trivial page (one slider and one line of text in a fragment) the
 same way, in the same browser and under the same load. Prints medians;
 asserts nothing.
@@ -14,22 +17,19 @@ asserts nothing.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import textwrap
-import time
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from bench.app_server import CHROMIUM, CHROMIUM_ARGS, free_port, running_app  # noqa: E402
-from bench.batch_browser import press_batch_slider, wait_for_panels  # noqa: E402
+from bench.app_server import CHROMIUM, CHROMIUM_ARGS, running_app  # noqa: E402
+from bench.batch_browser import ARM_JS, press_batch_slider, wait_for_panels  # noqa: E402
+from bench.common import load_average  # noqa: E402
 
 TRIVIAL_APP = textwrap.dedent("""
     import streamlit as st
@@ -60,24 +60,11 @@ def report(name: str, values: list) -> None:
 
 
 def trivial_page(browser, repeats: int) -> list:
-    from bench.batch_browser import ARM_JS
     with tempfile.TemporaryDirectory() as folder:
         Path(folder, "app.py").write_text(TRIVIAL_APP)
-        port = free_port()
-        process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-             "--server.port", str(port), "--server.address", "127.0.0.1",
-             "--browser.gatherUsageStats", "false"],
-            cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-        try:
-            for _ in range(300):
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.2)
+        with running_app(root=folder) as url:
             page = browser.new_page(viewport={"width": 1400, "height": 900})
-            page.goto(f"http://127.0.0.1:{port}/")
+            page.goto(f"{url}/")
             page.wait_for_selector("#value", timeout=60_000)
             page.wait_for_timeout(1000)
             times = []
@@ -89,9 +76,12 @@ def trivial_page(browser, repeats: int) -> list:
                 times.append(page.evaluate(TRIVIAL_WAIT_JS, want))
             page.close()
             return times
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
+
+
+def wait_for_quiet(page) -> None:
+    """Wait until the page shows no measurement running (none of its progress bars)."""
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stProgress\"]')", timeout=600_000)
+    page.wait_for_timeout(1000)
 
 
 def main(argv=None) -> None:
@@ -99,31 +89,32 @@ def main(argv=None) -> None:
     parser.add_argument("--repeats", type=int, default=15)
     parser.add_argument("--pool", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=0,
-                        help="click 'Label this batch & retrain' this often first (learning curves drawn)")
+                        help="click Step this often first (learning curves drawn)")
     args = parser.parse_args(argv)
     with running_app() as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         page.goto(f"{url}/batch?pool={args.pool}")
-        wait_for_panels(page)
+        n_panels = wait_for_panels(page)
         for done in range(1, args.rounds + 1):
-            page.get_by_role("button", name="Label this batch").click()
+            page.locator(".st-key-batch-run-step button").click()  # key batch.run.step
             page.get_by_text(f"Round {done} ·").wait_for(timeout=60_000)
-        page.wait_for_timeout(1500)
-        press_batch_slider(page, "End", 100)   # warm-up: first draw of each size
+        press_batch_slider(page, "End", 100)   # warm-up: first draw of each size, and its measurement
+        wait_for_quiet(page)
         press_batch_slider(page, "Home", 1)
+        wait_for_quiet(page)
         up, down = [], []
         for _ in range(args.repeats):
             up.append(press_batch_slider(page, "End", 100))
             down.append(press_batch_slider(page, "Home", 1))
-        print(f"# /batch at pool {args.pool}, three panels, after {args.rounds} labeled batches; chromium {browser.version}; "
-              f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        print(f"# /batch at pool {args.pool}, {n_panels} panels, after {args.rounds} Steps; chromium {browser.version}; "
+              f"{load_average()}")
         report("batch-size slider -> 100 (key to painted)", up)
         report("batch-size slider -> 1 (key to painted)", down)
         page.close()
         report("calibration: trivial fragment page", trivial_page(browser, args.repeats))
         browser.close()
-    print(f"# load average after: {os.getloadavg()[0]:.1f}")
+    print(f"# {load_average()} at the end")
 
 
 if __name__ == "__main__":

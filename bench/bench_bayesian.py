@@ -8,7 +8,6 @@ with one BLAS thread (as the loop runs them). Nothing here asserts a time.
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from pathlib import Path
@@ -25,6 +24,7 @@ from alcore.bayes import MCDropoutMLP  # noqa: E402
 from alcore.data import make_dataset  # noqa: E402
 from alcore.models import SoftmaxRegression, TaskModel  # noqa: E402
 from alcore.scores import bald, expected_error_reduction, expected_gradient_length  # noqa: E402
+from bench.common import load_average  # noqa: E402
 
 
 class Timing(float):
@@ -124,7 +124,7 @@ def eer_cold(X_labeled, y_labeled, X_candidates, X_eval, n_classes):
 
 def main():
     rng = np.random.default_rng(0)
-    print(f"One BLAS thread; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores.")
+    print(f"One BLAS thread; {load_average()}.")
 
     print("Models")
     moons = make_dataset("moons", n_pool=2000, n_test=10)
@@ -185,6 +185,7 @@ def main():
     row("candidate_subsample=30, pool_subsample=100", sub_seconds, cold_full)
     print(f"  cold reference agrees with the exact utilities of its {sub} candidates: "
           f"{np.allclose(cold, exact[:sub], atol=1e-5)}")
+    print(f"{load_average()} at the end")
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from alcore import batch, scores  # noqa: E402
 from alcore.data import make_dataset  # noqa: E402
 from alcore.loop import LoopConfig, Race, race_curves  # noqa: E402
+from bench.common import load_average  # noqa: E402
 
 
 def best_of(function, repeats: int) -> float:
@@ -160,6 +161,7 @@ def main():
     parser.add_argument("--quick", action="store_true", help="smaller sizes for a smoke run")
     parser.add_argument("--entropy", action="store_true", help="only entropy against plain numpy")
     args = parser.parse_args()
+    print(f"# one BLAS thread; {load_average()}")
     with threadpool_limits(limits=1, user_api="blas"):
         if args.entropy:
             bench_entropy(repeats=15)
@@ -173,6 +175,7 @@ def main():
             bench_scores(n=100_000, repeats=7)
             bench_entropy(repeats=15)
             bench_loop(rounds=100, seeds=20)
+    print(f"# {load_average()} at the end")
 
 
 if __name__ == "__main__":

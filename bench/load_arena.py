@@ -1,16 +1,22 @@
 """Simulated workshop room: N users click a button on a page of a local
 `streamlit run`, speaking Streamlit's websocket protocol like a browser does.
 
-Each user opens its own session, waits for the page, then clicks the button
-(by default the Arena's "Step") every ~1 s of think time. The script prints
-median and p90 click latency (click sent -> script finished), throughput,
-errors (exceptions shown on the page, dropped connections) and the server's
-peak memory, for each room size. Loopback only; every loop is bounded in
-clicks and time and the server it started is stopped at the end.
+Each user opens its own session and loads the page (all users first, as a
+room arrives), then clicks the button (by default the Arena's Step, key
+``arena.run.step``) every ~1 s of think time. A click is sent as the browser
+sends it: the button's trigger, and the id of the fragment it sits in, so the
+server reruns only the live fragment. The script prints, per room size:
+median and p90 click latency (click sent -> script finished), errors
+(exceptions shown on the page, dropped connections, lost clicks), clicks per
+second, the server's CPU time per click (clicks only: the page loads are
+counted before the clicks start) and its peak memory. Loopback only; every
+loop is bounded in clicks and time and the server it started is stopped at
+the end.
 
-    python bench/load_arena.py                      # 1, 10 and 30 users
-    python bench/load_arena.py --users 5 --clicks 5 # a quick look
-    python bench/load_arena.py --url ws://127.0.0.1:8501  # a server you started
+    python bench/load_arena.py --users 30 --clicks 10
+    python bench/load_arena.py                          # 1, 10 and 30 users
+    python bench/load_arena.py --url ws://127.0.0.1:8501  # a server you started (CPU and memory not measured)
+    python bench/load_arena.py --page batch --key batch.run.step
 """
 
 from __future__ import annotations
@@ -19,7 +25,6 @@ import argparse
 import asyncio
 import os
 import random
-import socket
 import subprocess
 import sys
 import time
@@ -28,39 +33,25 @@ from pathlib import Path
 import numpy as np
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ClientState_pb2 import ClientState
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.app_server import start_app, stop_app  # noqa: E402
+from bench.common import load_average  # noqa: E402
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_server(port: int) -> subprocess.Popen:
-    """Start `streamlit run app.py` on loopback and wait until it answers."""
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-               "--server.address", "127.0.0.1", "--server.port", str(port),
-               "--browser.gatherUsageStats", "false"]
-    server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return server
-        except OSError:
-            time.sleep(0.2)
-    server.kill()
-    raise RuntimeError("streamlit did not start within 60 s")
+def _family(pid: int) -> list[int]:
+    """A process and its children (the server and its measurement workers)."""
+    children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+    return [pid] + [int(child) for child in children]
 
 
 def rss_mb(pid: int) -> float:
     """Resident memory of a process and its children, in MB."""
     total = 0
-    for candidate in [pid] + [int(p) for p in subprocess.run(
-            ["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()]:
+    for candidate in _family(pid):
         try:
             for line in Path(f"/proc/{candidate}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
@@ -73,8 +64,7 @@ def rss_mb(pid: int) -> float:
 def cpu_seconds(pid: int) -> float:
     """CPU time (user + system) used so far by a process and its children, in seconds."""
     total = 0.0
-    for candidate in [pid] + [int(p) for p in subprocess.run(
-            ["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()]:
+    for candidate in _family(pid):
         try:
             fields = Path(f"/proc/{candidate}/stat").read_text().rsplit(")", 1)[1].split()
             total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
@@ -84,23 +74,25 @@ def cpu_seconds(pid: int) -> float:
 
 
 class User:
-    """One browser session: its websocket, the page's widgets and its timings."""
+    """One browser session: its websocket, the page's button and its timings."""
 
-    def __init__(self, url: str, page: str, button: str):
-        self.url, self.page, self.button = url, page, button
+    def __init__(self, url: str, page: str, key: str, timeout: float):
+        self.url, self.page, self.key, self.timeout = url, page, key, timeout
+        self.socket = None
         self.page_hash = ""
         self.button_id = None
         self.fragment_id = ""
+        self.load_seconds = float("nan")
         self.latencies: list[float] = []
         self.errors: list[str] = []
 
-    async def _run_until_finished(self, socket_, client_state, timeout: float) -> None:
+    async def _run_until_finished(self, client_state) -> None:
         message = BackMsg()
         message.rerun_script.CopyFrom(client_state)
-        await socket_.send(message.SerializeToString())
-        deadline = time.monotonic() + timeout
+        await self.socket.send(message.SerializeToString())
+        deadline = time.monotonic() + self.timeout
         while True:
-            raw = await asyncio.wait_for(socket_.recv(), timeout=max(0.1, deadline - time.monotonic()))
+            raw = await asyncio.wait_for(self.socket.recv(), timeout=max(0.1, deadline - time.monotonic()))
             forward = ForwardMsg()
             forward.ParseFromString(raw)
             kind = forward.WhichOneof("type")
@@ -111,15 +103,14 @@ class User:
                 which = element.WhichOneof("type")
                 if which == "exception":
                     self.errors.append(element.exception.message[:200])
-                elif which == "button" and element.button.label == self.button:
+                elif which == "button" and element.button.id.endswith(f"-{self.key}"):
+                    # a keyed widget's id ends with its key ("$$ID-<hash>-arena.run.step")
                     self.button_id = element.button.id
                     self.fragment_id = forward.delta.fragment_id
             elif kind == "script_finished":
                 return
 
-    def _state(self, click: bool):
-        from streamlit.proto.ClientState_pb2 import ClientState
-
+    def _state(self, click: bool) -> ClientState:
         state = ClientState(page_script_hash=self.page_hash, page_name=self.page)
         if click:
             widget = state.widget_states.widgets.add()
@@ -128,26 +119,38 @@ class User:
             state.fragment_id = self.fragment_id
         return state
 
-    async def session(self, clicks: int, think: float, timeout: float) -> None:
+    async def open(self) -> None:
+        """Connect and load the page (a first visit)."""
         try:
-            async with websockets.connect(f"{self.url}/_stcore/stream", subprotocols=["streamlit"],
-                                          max_size=None, open_timeout=timeout) as socket_:
-                await self._run_until_finished(socket_, self._state(click=False), timeout)
-                if self.button_id is None:
-                    self.errors.append(f"no button labelled {self.button!r} on page {self.page!r}")
-                    return
-                for _ in range(clicks):
-                    await asyncio.sleep(think * random.uniform(0.7, 1.3))
-                    start = time.perf_counter()
-                    await self._run_until_finished(socket_, self._state(click=True), timeout)
-                    self.latencies.append(time.perf_counter() - start)
+            self.socket = await websockets.connect(f"{self.url}/_stcore/stream", subprotocols=["streamlit"],
+                                                   max_size=None, open_timeout=self.timeout)
+            started = time.perf_counter()
+            await self._run_until_finished(self._state(click=False))
+            self.load_seconds = time.perf_counter() - started
+            if self.button_id is None:
+                self.errors.append(f"no button with key {self.key!r} on page {self.page!r}")
+        except (OSError, asyncio.TimeoutError, websockets.WebSocketException) as error:
+            self.errors.append(f"{type(error).__name__} while loading: {error}")
+
+    async def click(self, clicks: int, think: float) -> None:
+        """Click the button ``clicks`` times, ``think`` seconds apart (give or take 30%)."""
+        if self.socket is None or self.button_id is None:
+            return
+        try:
+            for _ in range(clicks):
+                await asyncio.sleep(think * random.uniform(0.7, 1.3))
+                started = time.perf_counter()
+                await self._run_until_finished(self._state(click=True))
+                self.latencies.append(time.perf_counter() - started)
         except (OSError, asyncio.TimeoutError, websockets.WebSocketException) as error:
             self.errors.append(f"{type(error).__name__}: {error}")
+        finally:
+            await self.socket.close()
 
 
-async def room(url: str, page: str, button: str, n_users: int, clicks: int, think: float,
-               timeout: float, pid: int | None) -> dict:
-    users = [User(url, page, button) for _ in range(n_users)]
+async def room(url: str, args, n_users: int, pid: int | None) -> dict:
+    """N users load the page, then click; their figures and the server's."""
+    users = [User(url, args.page, args.key, args.timeout) for _ in range(n_users)]
     peak = [rss_mb(pid) if pid else float("nan")]
 
     async def watch_memory():
@@ -156,66 +159,73 @@ async def room(url: str, page: str, button: str, n_users: int, clicks: int, thin
             peak.append(rss_mb(pid))
 
     watcher = asyncio.create_task(watch_memory()) if pid else None
+
+    async def arrive(user):  # users arrive over the first second, as a room does
+        await asyncio.sleep(random.uniform(0, 1))
+        await user.open()
+
+    await asyncio.gather(*(arrive(user) for user in users))
     cpu_start = cpu_seconds(pid) if pid else float("nan")
-    start = time.perf_counter()
-    # Users arrive over the first second, as a room does.
-    await asyncio.gather(*(asyncio.sleep(random.uniform(0, 1)) for _ in users))
-    await asyncio.gather(*(user.session(clicks, think, timeout) for user in users))
-    elapsed = time.perf_counter() - start
+    started = time.perf_counter()
+    await asyncio.gather(*(user.click(args.clicks, args.think) for user in users))
+    elapsed = time.perf_counter() - started
     cpu = (cpu_seconds(pid) - cpu_start) if pid else float("nan")
     if watcher:
         watcher.cancel()
     latencies = np.array([t for user in users for t in user.latencies])
-    errors = [e for user in users for e in user.errors]
+    lost = n_users * args.clicks - latencies.size
     return {
         "users": n_users,
         "clicks": latencies.size,
+        "load_ms": float(np.nanmedian([user.load_seconds for user in users]) * 1e3),
         "median_ms": float(np.median(latencies) * 1e3) if latencies.size else float("nan"),
         "p90_ms": float(np.percentile(latencies, 90) * 1e3) if latencies.size else float("nan"),
         "throughput": latencies.size / elapsed,
-        "errors": errors,
+        "errors": [e for user in users for e in user.errors],
+        "lost": lost,
         "peak_mb": max(peak),
-        # the server's CPU per click, its users' page loads included (one per user)
         "cpu_ms": cpu * 1e3 / max(latencies.size, 1),
-        "load": os.getloadavg()[0],
+        "load": load_average(),
     }
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--users", type=int, nargs="+", default=[1, 10, 30])
     parser.add_argument("--clicks", type=int, default=10, help="clicks per user (bounded)")
     parser.add_argument("--think", type=float, default=1.0, help="seconds between a user's clicks")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds before a click counts as lost")
     parser.add_argument("--page", default="arena")
-    parser.add_argument("--button", default="Step")
+    parser.add_argument("--key", default="arena.run.step", help="the button's widget key")
     parser.add_argument("--url", help="ws://127.0.0.1:PORT of a running server (default: start one)")
     args = parser.parse_args()
     if args.url and not args.url.startswith(("ws://127.", "ws://localhost")):
         parser.error("--url must be a loopback address (ws://127.x.x.x or ws://localhost)")
-    server = None
-    url = args.url
+    if args.clicks > 200 or max(args.users) > 200:
+        parser.error("keep it bounded: at most 200 users and 200 clicks per user")
+    server, url = None, args.url
     if url is None:
-        port = free_port()
-        server = start_server(port)
-        url = f"ws://127.0.0.1:{port}"
+        server, http = start_app()
+        url = http.replace("http://", "ws://")
     try:
-        print(f"{'users':>5s} {'clicks':>6s} {'median ms':>10s} {'p90 ms':>8s} {'clicks/s':>9s} "
-              f"{'errors':>6s} {'server MB':>10s} {'CPU ms/click':>12s} {'load avg':>8s}")
+        print(f"# page {args.page}, button {args.key}, {args.clicks} clicks per user ~{args.think:g} s apart; "
+              f"{load_average()} at the start")
+        print(f"{'users':>5s} {'clicks':>6s} {'load ms':>8s} {'median ms':>10s} {'p90 ms':>8s} {'clicks/s':>9s} "
+              f"{'errors':>6s} {'server MB':>10s} {'CPU ms/click':>12s}  load average")
         for n_users in args.users:
-            result = asyncio.run(room(url, args.page, args.button, n_users, args.clicks, args.think,
-                                      args.timeout, server.pid if server else None))
-            print(f"{result['users']:5d} {result['clicks']:6d} {result['median_ms']:10.0f} "
-                  f"{result['p90_ms']:8.0f} {result['throughput']:9.2f} {len(result['errors']):6d} "
-                  f"{result['peak_mb']:10.0f} {result['cpu_ms']:12.0f} {result['load']:8.2f}")
+            result = asyncio.run(room(url, args, n_users, server.pid if server else None))
+            errors = len(result["errors"]) + result["lost"]
+            print(f"{result['users']:5d} {result['clicks']:6d} {result['load_ms']:8.0f} {result['median_ms']:10.0f} "
+                  f"{result['p90_ms']:8.0f} {result['throughput']:9.2f} {errors:6d} "
+                  f"{result['peak_mb']:10.0f} {result['cpu_ms']:12.1f}  {result['load']}")
             for error in sorted(set(result["errors"]))[:5]:
                 print(f"      error: {error}")
-        print(f"load average now: {os.getloadavg()[0]:.2f} (2 cores; other work on the machine inflates latency; "
-              "CPU ms/click includes each user's first page load)")
+        print("# load ms: a user's first page load (median). errors: exceptions on the page, dropped connections "
+              "and clicks not answered. CPU ms/click: the server's CPU (with its workers) over the clicking "
+              "phase, per click. The machine has 2 cores; other work on it inflates latency.")
     finally:
         if server:
-            server.terminate()
-            server.wait(timeout=10)
+            stop_app(server)
 
 
 if __name__ == "__main__":

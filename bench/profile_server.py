@@ -1,14 +1,18 @@
 """Where does the server's time go per click? `streamlit run app.py` with every
 script run (full page or fragment) under cProfile, on loopback.
 
-Start it, drive it with the load bench, stop it with Ctrl-C (or SIGTERM): it
-prints the top functions by cumulative time over all script runs, and the
-process CPU time per script run next to the script's own time, so the part
-Streamlit spends outside the script (protobuf, websocket) shows too.
+Start it, drive it with the load bench, stop it with Ctrl-C (or SIGINT /
+SIGTERM to its process id): it prints the top functions by cumulative time
+over all script runs, and the process CPU time per script run next to the
+script's own time, so the part Streamlit spends outside the script
+(protobuf, websocket) shows too. A Step click in a browser reruns only the
+live fragment, so "fragment runs" is the server's time per Step. The
+measurements over seeds run in worker processes (ui.jobs), outside this
+profile.
 
-    python bench/profile_server.py --port 8599 &
-    python bench/load_arena.py --url ws://127.0.0.1:8599 --users 10 --clicks 10
-    kill -INT %1
+    python bench/profile_server.py --port 8765 --no-profile &   # any free port
+    python bench/load_arena.py --url ws://127.0.0.1:8765 --users 1 --clicks 30
+    kill -INT $!
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--port", type=int, default=8599)
+    parser.add_argument("--port", type=int, default=0, help="loopback port (default: a free one, printed)")
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--out", help="also save the merged profile here (pstats format)")
     parser.add_argument("--main", action="store_true",
@@ -140,6 +144,11 @@ def main() -> None:
 
     from streamlit.web import bootstrap
 
+    sys.path.insert(0, str(ROOT))
+    from bench.app_server import free_port
+
+    args.port = args.port or free_port()
+    print(f"serving on ws://127.0.0.1:{args.port}", flush=True)
     os.chdir(ROOT)
     flags = {"server_address": "127.0.0.1", "server_port": args.port, "server_headless": True,
              "browser_gatherUsageStats": False}
