@@ -14,7 +14,9 @@ Results are kept at three levels, looked up in this order:
    first visitor sees those verdicts at once;
 2. a disk cache (``ALAB_CACHE_DIR``, default ``.cache/measurements`` in the
    repository), shared by every app process on the machine and bounded in
-   size, so a restart or another process keeps what was measured;
+   size, so a restart or another process keeps what was measured (entries
+   are filed under a fingerprint of the engine's code, so a change of the
+   engine never serves an old result);
 3. the scheduler's memory (:mod:`ui.jobs`).
 
 Nothing here imports Streamlit.
@@ -97,10 +99,10 @@ class Kind:
 # Seconds per learner round on a pool of 1,000 points with an uncertainty strategy, by model,
 # measured by `python bench/bench_costs.py` (single-threaded BLAS, the 2-core VM); a
 # strategy that fits a committee or refits per candidate multiplies them.
-ROUND_SECONDS = {"logreg": 0.0006, "poly_logreg": 0.0025, "svm_rbf": 0.025, "knn": 0.004, "forest": 0.09,
-                 "mc_dropout": 0.06, "laplace_logreg": 0.002}
-STRATEGY_FACTOR = {"vote_entropy": 4.0, "kl_disagreement": 4.0, "eer": 60.0, "egl": 1.2, "bald": 1.5}
-SELECTOR_FACTOR = {"badge": 1.5, "batchbald": 3.0}
+ROUND_SECONDS = {"logreg": 0.00024, "poly_logreg": 0.0022, "svm_rbf": 0.0099, "knn": 0.0024, "forest": 0.041,
+                 "mc_dropout": 0.023, "laplace_logreg": 0.00034}
+STRATEGY_FACTOR = {"vote_entropy": 6.2, "kl_disagreement": 6.5, "egl": 1.2, "eer": 67.0, "bald": 9.2, "random": 0.86}
+SELECTOR_FACTOR = {"badge": 3.0, "batchbald": 28.0}
 
 
 def round_seconds(config: dict, n_pool: int) -> float:
@@ -264,8 +266,20 @@ def lab_store() -> dict:
         return _lab_store
 
 
+def _engine_version() -> str:
+    """A fingerprint of the code a measurement runs (alcore and this module): a result measured by
+    other code is never read back from the disk cache."""
+    digest = hashlib.sha1()
+    for path in sorted((ROOT / "alcore").rglob("*.py")) + [Path(__file__)]:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+ENGINE_VERSION = _engine_version()
+
+
 def _cache_path(text: str) -> Path:
-    return CACHE_DIR / (hashlib.sha1(text.encode()).hexdigest() + ".json")
+    return CACHE_DIR / (hashlib.sha1((ENGINE_VERSION + text).encode()).hexdigest() + ".json")
 
 
 def stored(key: tuple):
