@@ -343,7 +343,8 @@ def same_pick(utilities: Mapping[str, np.ndarray]) -> np.ndarray:
     return picks[:, None] == picks[None, :]
 
 
-def run_seed(data: Dataset, model: str, *, seed: int, seed_size: int, budget: int, every: int = 10) -> dict:
+def run_seed(data: Dataset, model: str, *, seed: int, seed_size: int, budget: int, every: int = 10,
+             functions: Optional[Sequence[str]] = None) -> dict:
     """One seed of the zoo's measurement.
 
     Every function the model serves, and random picks, each teach their own
@@ -362,6 +363,9 @@ def run_seed(data: Dataset, model: str, *, seed: int, seed_size: int, budget: in
         As for :func:`learners`.
     every : int, default=10
         Labels between two looks at the agreement.
+    functions : sequence of str, optional
+        The functions compared, in :data:`FUNCTIONS` order; every one the
+        model serves (:func:`functions_for`) when None.
 
     Returns
     -------
@@ -371,7 +375,7 @@ def run_seed(data: Dataset, model: str, *, seed: int, seed_size: int, budget: in
         the label counts of the looks; ``rho`` and ``same``: arrays of shape
         (n_looks, F, F) of :func:`rank_agreement` and :func:`same_pick`.
     """
-    functions = functions_for(model)
+    functions = functions_for(model) if functions is None else tuple(functions)
     curves, rho, same, checkpoints = {}, [], [], []
     for name in functions + (RANDOM,):
         race = learners(data, model, seed=seed, seed_size=seed_size, budget=budget)
@@ -427,8 +431,8 @@ def order_disagreement(a, b, *, tolerance: float = 1e-9) -> tuple:
 
     A pair is ordered the same way when both measures say the same of it:
     the first higher, the second higher, or a tie (values within
-    ``tolerance`` of each other, relative to the measure's range, count as a
-    tie, so rounding never makes a disagreement).
+    ``tolerance`` of each other, relative to the measure's largest magnitude,
+    count as a tie, so rounding never makes a disagreement).
 
     Parameters
     ----------
@@ -449,7 +453,7 @@ def order_disagreement(a, b, *, tolerance: float = 1e-9) -> tuple:
     signs = []
     for values in (a, b):
         values = np.asarray(values, dtype=float)
-        scale = max(float(np.ptp(values)), np.finfo(float).tiny) if values.size else 1.0
+        scale = max(float(np.abs(values).max()), np.finfo(float).tiny) if values.size else 1.0
         difference = values[:, None] - values[None, :]
         signs.append(np.where(np.abs(difference) <= tolerance * scale, 0, np.sign(difference)).astype(np.int8))
     n = signs[0].shape[0]

@@ -35,7 +35,7 @@ def sidebar(session) -> None:
     model = controls.model_select(session)
     st.header("Strategy")
     controls.strategy_select(session, "acq", label="Step asks with", model=model, include_random=False,
-                             only=zoo.FUNCTIONS)
+                             only=spec.live_functions(model))
     st.caption("Every map shows its function on the same model; Step adds the label this one asks for. Changing "
                "it replays the same number of labels, each asked by it, from the same starting labels.")
     st.header("Run")
@@ -91,7 +91,7 @@ def agreement_table(functions, rho) -> pd.DataFrame:
 
 def draw(view) -> None:
     maps = _memo(view, "maps", lambda: spec.maps(state(view), view.race.dataset.bounds))
-    for note in spec.notes(view.values["model"]):
+    for note in spec.notes(view.values["model"], view.race.dataset.n_classes):
         st.info(note, icon=":material/info:")
     live.panels(_memo(view, "pictures", lambda: _pictures(view, maps)), caption=(
         "Each map is one acquisition function on the same model, dark purple where it most wants a label (scaled "

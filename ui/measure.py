@@ -186,16 +186,16 @@ KINDS: dict[str, Kind] = {
 
 # -- the zoo: every acquisition function on one model (alcore.zoo) ---------------------------------
 
-def zoo_args(data: dict, model: str, seed_size: int, budget: int, n_seeds: int) -> tuple:
+def zoo_args(data: dict, model: str, functions, seed_size: int, budget: int, n_seeds: int) -> tuple:
     """Key arguments of the zoo's measurement: the dataset's ``make_dataset`` arguments (no
-    seed), the model, the seed-set size, the label budget and the number of seeds."""
-    return (freeze(data), str(model), int(seed_size), int(budget), int(n_seeds))
+    seed), the model, the functions compared, the seed-set size, the label budget and the number of seeds."""
+    return (freeze(data), str(model), tuple(functions), int(seed_size), int(budget), int(n_seeds))
 
 
 def _zoo_seed(args: tuple, seed: int) -> dict:
-    data, model, seed_size, budget, _ = args
+    data, model, functions, seed_size, budget, _ = args
     return zoo.run_seed(make_dataset(**dict(data), random_state=seed), model, seed=seed, seed_size=seed_size,
-                        budget=budget)
+                        budget=budget, functions=functions)
 
 
 def _zoo_combine(args: tuple, runs: list) -> dict:
@@ -212,9 +212,8 @@ def _zoo_combine(args: tuple, runs: list) -> dict:
 
 
 def _zoo_cost(args: tuple) -> float:
-    data, model, seed_size, budget, _ = args
+    data, model, functions, seed_size, budget, _ = args
     n_pool = dict(data).get("n_pool", 1000)
-    functions = zoo.functions_for(model)
     rounds = max(1, budget - seed_size)
     # EER scores zoo.EER_CANDIDATES candidates, not the registry strategy's EER_CANDIDATES
     seconds = {name: round_seconds(dict(model=model, strategy=name, selector="top_k"), n_pool)

@@ -275,10 +275,10 @@ def zoo_curves_verdict(summary, titles: Mapping[str, str], selected: str) -> Ver
     for name in summary.functions:
         difference = summary.over_random[name]
         side = "above" if difference.low > 0 else "below" if difference.high < 0 else "level"
-        groups[side].append(f"{titles[name]} ({_points(difference)})")
-    words = {"above": "Clearly above random", "level": "No clear difference from random",
-             "below": "Clearly below random"}
-    tail = " ".join(f"{words[side]}: {', '.join(found)}." for side, found in groups.items() if found)
+        groups[side].append(f"{titles[name]} {difference.format(1, 100, signed=True)}")
+    words = {"above": "clearly above", "level": "no clear difference", "below": "clearly below"}
+    tail = "Against random, in points: " + "; ".join(f"{words[side]}: {', '.join(found)}"
+                                                       for side, found in groups.items() if found) + "."
     kind = "success" if lead.low > 0 else "warning"
     return Verdict(f"{head} {tail}", kind)
 

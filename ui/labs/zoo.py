@@ -20,7 +20,7 @@ from alcore.registry import MODELS, STRATEGIES, sampling_models
 from alcore.stats import estimate, mean_interval
 from ui import figures
 from ui.controls import data_params, dataset_kwargs, labels, model_param, run_params
-from ui.measure import zoo_args
+from ui.measure import ROUND_SECONDS, zoo_args
 from ui.params import Param, defaults
 
 NAME = "zoo"
@@ -38,6 +38,10 @@ PANEL_SIDE = 320
 SHORT = {"least_confidence": "LC", "margin": "Margin", "entropy": "Entropy", "vote_entropy": "VE",
          "kl_disagreement": "KL", "egl": "EGL", "bald": "BALD", "eer": "EER", zoo.RANDOM: "Random"}
 TITLES = {**{name: STRATEGIES[name].label for name in zoo.FUNCTIONS}, zoo.RANDOM: "Random"}
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds >= 2 else f"{seconds:.1f} s"
 
 
 def _with_defaults(params: tuple, **values) -> tuple:
@@ -66,9 +70,32 @@ def build(values, seed: int) -> Race:
                         budget=int(values["init"]) + MAX_ROUNDS)
 
 
-def notes(model: str) -> list:
+#: Seconds per refit (estimated by ui.measure.ROUND_SECONDS) above which expected error reduction is not drawn
+#: live: it refits the model once per candidate and class, so with a slow model every Step would wait seconds.
+LIVE_EER_REFIT = 0.005
+
+
+def live_functions(model: str) -> tuple:
+    """The functions the page draws for a model: those it serves, EER only if the model refits quickly."""
+    served = zoo.functions_for(model)
+    if ROUND_SECONDS.get(model, np.inf) <= LIVE_EER_REFIT:
+        return served
+    return tuple(name for name in served if name != "eer")
+
+
+def eer_refits(n_classes: int) -> int:
+    """Refits of the model behind EER's pool scores and map, per Step."""
+    return (zoo.EER_CANDIDATES + EER_GRID ** 2) * int(n_classes)
+
+
+def notes(model: str, n_classes: int) -> list:
     """What the maps of this model leave out or read differently, in words."""
     said = []
+    if "eer" not in live_functions(model):
+        said.append(f"**Expected error reduction is not drawn live:** it refits the model for every candidate and "
+                    f"every class, {eer_refits(n_classes):,} refits per Step here, and {MODELS[model].label} refits "
+                    f"slowly (about {_duration(eer_refits(n_classes) * ROUND_SECONDS[model])} per Step, estimated), "
+                    "so the page and its measurement leave it out.")
     if "bald" not in zoo.functions_for(model):
         able = " or ".join(MODELS[name].label for name in sampling_models())
         said.append(f"**BALD is not shown:** it reads posterior draws, and {MODELS[model].label} cannot draw them. "
@@ -113,8 +140,8 @@ def grid_points(bounds, n: int) -> np.ndarray:
 
 
 def maps(state: zoo.State, bounds) -> Maps:
-    """Every function the learner's model serves, scored at the state: pool, picks, maps, agreement."""
-    functions = zoo.functions_for(state.loop.config.model)
+    """Every function the page draws (:func:`live_functions`), scored at the state: pool, picks, maps, agreement."""
+    functions = live_functions(state.loop.config.model)
     pool = state.pool_scores(functions)
     grids = {}
     for size in sorted({GRIDS.get(name, MAP_GRID) for name in functions}):
@@ -194,8 +221,8 @@ def two_class_curves() -> tuple:
 
 def measurement(values) -> dict:
     """Every function's learner and random's over seeds, and how the functions agree, behind the verdict."""
-    return {"zoo": ("zoo", zoo_args(dataset_kwargs(values), values["model"], int(values["init"]),
-                                    int(values["budget"]), int(values["seeds"])))}
+    return {"zoo": ("zoo", zoo_args(dataset_kwargs(values), values["model"], live_functions(values["model"]),
+                                    int(values["init"]), int(values["budget"]), int(values["seeds"])))}
 
 
 @dataclass(frozen=True)
