@@ -43,7 +43,8 @@ def sidebar(session) -> None:
     st.header("Measurement")
     st.slider("Seeds", 3, 50, key=session.key("seeds"))
     st.caption("Draws of the data the measurement below runs over: more seeds, narrower intervals, longer wait.")
-    st.slider("Label budget", 10, 100, step=5, key=session.key("budget"))
+    session.clamp("budget", int(session.values()["init"]) + 1)  # every learner asks at least once
+    st.slider("Label budget", 10, 100, key=session.key("budget"))
     st.caption("Each function's learner, and random picks, label up to this many points (starting labels included).")
 
 

@@ -14,7 +14,7 @@ from scipy.stats import spearmanr
 from alcore import scores, zoo
 from alcore.data import make_dataset
 from alcore.models import Committee
-from alcore.registry import MODELS, STRATEGIES, sampling_models
+from alcore.registry import MODELS, STRATEGIES, linear_features, sampling_models
 from ui import figures
 
 
@@ -53,27 +53,37 @@ def test_generators_are_independent_streams_and_refuse_unknown_purposes():
         zoo.generator(1, 10, "bald", "sky")
 
 
-def test_every_map_is_the_scores_function_on_the_learners_outputs():
-    race = learner()
-    loop, seed = race.loops["zoo"], race.seed
-    X = figures.make_grid(race.dataset.bounds, 7)[2]
-    got = zoo.State(loop, seed).scores(X)
+def called_directly(loop, seed: int, X, functions=zoo.FUNCTIONS) -> dict:
+    """Each function at points X: alcore.scores called on the learner's own outputs (its probabilities, its
+    committee, its posterior draws, its refits), with the generators alcore.zoo documents (shared with the
+    page tests)."""
+    n = loop.n_labeled
     probs = loop.predict_proba(X)
     committee = Committee(loop.model.estimator, loop.n_classes, loop.config.n_members,
-                          rng=zoo.generator(seed, loop.n_labeled, "committee"))
-    committee.fit(loop.X_pool[loop.labeled_indices], loop.labels)
-    members = committee.member_probs(X)
-    draws = loop.model.sample_proba(X, loop.config.mc_samples, rng=zoo.generator(seed, loop.n_labeled, "bald", "grid"))
+                          rng=zoo.generator(seed, n, "committee"))
+    members = committee.fit(loop.X_pool[loop.labeled_indices], loop.labels).member_probs(X)
     unlabeled = np.flatnonzero(~loop.labeled_mask)
-    rows = np.sort(zoo.generator(seed, loop.n_labeled, "eer_eval").choice(unlabeled.size, zoo.EER_POOL, replace=False))
-    expected = {
-        "least_confidence": scores.least_confidence(probs), "margin": scores.margin(probs),
-        "entropy": scores.entropy(probs), "egl": scores.expected_gradient_length(probs, X),
-        "vote_entropy": scores.vote_entropy(members.argmax(axis=2), loop.n_classes),
-        "kl_disagreement": scores.kl_disagreement(members), "bald": scores.bald(draws),
-        "eer": scores.expected_error_reduction(loop.model, loop.X_pool[loop.labeled_indices], loop.labels, X,
-                                               X_eval=loop.X_pool[unlabeled[rows]]),
+    rows = np.sort(zoo.generator(seed, n, "eer_eval").choice(unlabeled.size, zoo.EER_POOL, replace=False))
+    called = {
+        "least_confidence": lambda: scores.least_confidence(probs), "margin": lambda: scores.margin(probs),
+        "entropy": lambda: scores.entropy(probs),
+        "egl": lambda: scores.expected_gradient_length(probs, linear_features(loop.model, X)),
+        "vote_entropy": lambda: scores.vote_entropy(members.argmax(axis=2), loop.n_classes),
+        "kl_disagreement": lambda: scores.kl_disagreement(members),
+        "bald": lambda: scores.bald(loop.model.sample_proba(X, loop.config.mc_samples,
+                                                            rng=zoo.generator(seed, n, "bald", "grid"))),
+        "eer": lambda: scores.expected_error_reduction(loop.model, loop.X_pool[loop.labeled_indices], loop.labels,
+                                                       X, X_eval=loop.X_pool[unlabeled[rows]]),
     }
+    return {name: called[name]() for name in functions}
+
+
+def test_every_map_is_the_scores_function_on_the_learners_outputs():
+    race = learner()
+    loop = race.loops["zoo"]
+    X = figures.make_grid(race.dataset.bounds, 7)[2]
+    got = zoo.State(loop, race.seed).scores(X)
+    expected = called_directly(loop, race.seed, X)
     assert list(got) == list(zoo.FUNCTIONS)
     for name in zoo.FUNCTIONS:
         np.testing.assert_array_equal(got[name], expected[name], err_msg=name)

@@ -285,14 +285,18 @@ def zoo_curves_verdict(summary, titles: Mapping[str, str], selected: str) -> Ver
 
 def zoo_agreement_verdict(summary, titles: Mapping[str, str], selected: str) -> Verdict:
     """How much the selected function agrees with the others: the same pick, and the rank correlation."""
-    same, rho = summary.same, summary.rho
-    most, least = max(same, key=lambda n: same[n].mean), min(same, key=lambda n: same[n].mean)
-    close, far = max(rho, key=lambda n: rho[n].mean), min(rho, key=lambda n: rho[n].mean)
-    text = (f"{titles[selected]} picks the same point as {titles[most]} in "
-            f"{same[most].format(0, 100, '%')} of the looks, as {titles[least]} in {same[least].format(0, 100, '%')}. "
-            f"Its ranking of the pool correlates most with {titles[close]}'s ({rho[close].format(2)}) and least "
-            f"with {titles[far]}'s ({rho[far].format(2)}).")
-    return Verdict(text, "info")
+    same = {name: value for name, value in summary.same.items() if np.isfinite(value.mean)}
+    rho = {name: value for name, value in summary.rho.items() if np.isfinite(value.mean)}  # a flat map ranks nothing
+    text = ""
+    if same:
+        most, least = max(same, key=lambda n: same[n].mean), min(same, key=lambda n: same[n].mean)
+        text += (f"{titles[selected]} picks the same point as {titles[most]} in {same[most].format(0, 100, '%')} of "
+                 f"the looks, as {titles[least]} in {same[least].format(0, 100, '%')}. ")
+    if rho:
+        close, far = max(rho, key=lambda n: rho[n].mean), min(rho, key=lambda n: rho[n].mean)
+        text += (f"Its ranking of the pool correlates most with {titles[close]}'s ({rho[close].format(2)}) and "
+                 f"least with {titles[far]}'s ({rho[far].format(2)}).")
+    return Verdict(text.strip() or "No look had a ranking to compare.", "info")
 
 
 # -- the failure lab ----------------------------------------------------------------------------------
