@@ -25,7 +25,7 @@ READS = {
     "kl_disagreement": "a committee of 5: how far members are from their mean",
     "egl": "how far the label would move the weights",
     "bald": "20 posterior draws: sure, yet disagreeing",
-    "eer": f"refits: {zoo.EER_CANDIDATES} random candidates; map {spec.EER_GRID} × {spec.EER_GRID}",
+    "eer": f"refits per answer: {zoo.EER_CANDIDATES} random candidates (squares)",
 }
 
 
@@ -97,7 +97,8 @@ def draw(view) -> None:
     live.panels(_memo(view, "pictures", lambda: _pictures(view, maps)), caption=(
         "Each map is one acquisition function on the same model, dark purple where it most wants a label (scaled "
         "per map); the ring is the point it would ask for next. The dark line is the model's decision boundary; "
-        "coloured dots are labeled, grey dots unlabeled."))
+        "coloured dots are labeled, grey dots unlabeled. Expected error reduction scores only its squares (dark = "
+        "most wanted)."))
     st.markdown(verdicts.zoo_picks_sentence(spec.pick_groups(maps.picks), spec.TITLES))
     st.markdown("**How the functions rank the pool, now** (Spearman's rank correlation)")
     st.dataframe(agreement_table(maps.functions, maps.rho), width="content", key="zoo.agreement")
@@ -182,7 +183,7 @@ live.render(live.Lab(
         f"that can draw them ({' or '.join(MODELS[name].label for name in sampling_models())}).\n"
         f"- **Expected error reduction** refits the model for every possible answer and keeps the point whose label "
         f"is expected to remove most error on the pool. It is by far the slowest, so it scores "
-        f"{zoo.EER_CANDIDATES} random candidates and its map has {spec.EER_GRID} × {spec.EER_GRID} points.\n"
+        f"{zoo.EER_CANDIDATES} random candidates per step, drawn as squares (darker = more error expected to go).\n"
         "- The ring in each map is the point that function would ask for; after **Step**, the function you chose "
         "got its point, and every map is redrawn for the new model."),
 ))

@@ -152,7 +152,7 @@ def test_notes_say_what_a_model_leaves_out():
     slow = spec.notes("svm_rbf", 2)
     assert "eer" not in spec.live_functions("svm_rbf") and "eer" in spec.live_functions("knn")
     assert any(f"{spec.eer_refits(2):,} refits per Step" in note for note in slow)
-    assert spec.eer_refits(2) == 2 * (zoo.EER_CANDIDATES + spec.EER_GRID ** 2)
+    assert spec.eer_refits(2) == 2 * zoo.EER_CANDIDATES
 
 
 def test_maps_are_each_functions_scores_on_its_grid_and_picks_are_the_pool_argmax():
@@ -160,13 +160,32 @@ def test_maps_are_each_functions_scores_on_its_grid_and_picks_are_the_pool_argma
     race = spec.build(values, 2)
     state = zoo.State(race.loops["zoo"], race.seed)
     maps = spec.maps(state, race.dataset.bounds)
-    assert maps.functions == zoo.FUNCTIONS
+    assert maps.functions == zoo.FUNCTIONS and list(maps.scored) == list(spec.POOL_ONLY) == ["eer"]
     for name in zoo.FUNCTIONS:
+        assert maps.picks[name] == state.pick(name)
+        if name in spec.POOL_ONLY:
+            assert maps.grids[name] is None
+            continue
         size = spec.GRIDS.get(name, spec.MAP_GRID)
         expected = zoo.State(race.loops["zoo"], race.seed).scores(spec.grid_points(race.dataset.bounds, size), [name])
         np.testing.assert_array_equal(maps.grids[name], expected[name].reshape(size, size))
-        assert maps.picks[name] == state.pick(name)
-    np.testing.assert_array_equal(maps.rho, zoo.rank_agreement(state.pool_scores()), strict=False)
+    indices, utilities = maps.scored["eer"]
+    pool = state.pool_scores(["eer"])["eer"]
+    assert len(indices) == zoo.EER_CANDIDATES and maps.picks["eer"] == indices[np.argmax(utilities)]
+    np.testing.assert_array_equal(utilities, pool[np.isin(state.candidates, indices)])
+    np.testing.assert_array_equal(maps.rho, zoo.rank_agreement(state.pool_scores()))
+
+
+def test_scored_points_are_squares_in_their_score_colour():
+    probs = np.full((10, 10, 2), 0.5)
+    bounds = (0.0, 1.0, 0.0, 1.0)
+    plain = figures.panel_picture(probs, bounds, X_labeled=np.empty((0, 2)), y_labeled=[], long_side=200)
+    marked = figures.panel_picture(probs, bounds, X_labeled=np.empty((0, 2)), y_labeled=[], long_side=200,
+                                   X_scored=[[0.25, 0.5], [0.75, 0.5]], scored=[0.0, 1.0])
+    height, width = plain.shape[:2]
+    low, high = marked[height // 2, width // 4], marked[height // 2, 3 * width // 4]
+    assert tuple(low) == (255, 255, 255) and tuple(high) == figures.SCORE_HIGH
+    assert (marked[: height // 4] == plain[: height // 4]).all()  # nothing else changed
 
 
 def test_summarise_is_the_measurement_with_intervals():

@@ -352,6 +352,7 @@ PANEL_SIDE = 480
 LABELED_RADIUS, LABELED_OUTLINE = 5.5, 1.6
 RING_RADIUS, RING_WIDTH = 10.0, 2.4
 MARK_HALF = 6.0
+SCORED_HALF = 6.5
 INK = (20, 22, 26)
 
 
@@ -419,7 +420,7 @@ def panel_picture(grid_probs: np.ndarray, bounds: Sequence[float], *, X_labeled,
                   grid_scores: Optional[np.ndarray] = None, pool_alpha: Optional[np.ndarray] = None,
                   X_new=None, numbered: bool = False, X_marked=None, X_square=None,
                   long_side: int = PANEL_SIDE, colours: Sequence[str] = CLASS_COLOURS,
-                  edges: Optional[np.ndarray] = None) -> np.ndarray:
+                  edges: Optional[np.ndarray] = None, X_scored=None, scored=None) -> np.ndarray:
     """One panel's whole picture: the model (or the scores), the pool and the points on it.
 
     Drawn on the server as one image, so it keeps its aspect ratio at any
@@ -452,6 +453,11 @@ def panel_picture(grid_probs: np.ndarray, bounds: Sequence[float], *, X_labeled,
         Class colours.
     edges : numpy.ndarray, optional
         :func:`boundary_edges` of ``grid_probs`` at ``long_side``, shared by several panels of one model.
+    X_scored : array-like of shape (j, 2), optional
+        Points whose scores are known only there (a function that scores a few
+        candidates): squares filled with :func:`score_rgb`'s colour of ``scored``.
+    scored : array-like of shape (j,), optional
+        Their scores.
 
     Returns
     -------
@@ -468,6 +474,11 @@ def panel_picture(grid_probs: np.ndarray, bounds: Sequence[float], *, X_labeled,
             for x, y in zip(*_to_pixels(points, bounds, height, width)):
                 h = half * scale
                 draw.rectangle([x - h, y - h, x + h, y + h], outline=INK, width=max(1, round(line * scale)))
+    if X_scored is not None and len(X_scored):
+        fills = np.round(score_rgb(np.asarray(scored, dtype=float))).astype(int)
+        h = SCORED_HALF * scale
+        for x, y, fill in zip(*_to_pixels(X_scored, bounds, height, width), fills):
+            draw.rectangle([x - h, y - h, x + h, y + h], fill=tuple(fill), outline=INK, width=max(1, round(scale)))
     picture = np.array(image)
     cx, cy = _to_pixels(X_labeled, bounds, height, width)
     classes = np.asarray(y_labeled, dtype=int).ravel()

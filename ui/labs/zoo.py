@@ -27,10 +27,13 @@ NAME = "zoo"
 MAX_POOL = 2000
 #: Labels Step may add after the starting ones (a change of settings replays them all).
 MAX_ROUNDS = 100
-#: The maps' grids: MAP_GRID x MAP_GRID points (the model's own picture's grid), but fewer where a point
-#: costs more: BALD draws 20 models per point, and EER refits the model once per point and class.
-MAP_GRID, BALD_GRID, EER_GRID = 60, 30, 5
-GRIDS = {"bald": BALD_GRID, "eer": EER_GRID}
+#: The maps' grids: MAP_GRID x MAP_GRID points (the model's own picture's grid), but fewer for BALD, which
+#: draws 20 models per point.
+MAP_GRID, BALD_GRID = 60, 30
+GRIDS = {"bald": BALD_GRID}
+#: Functions shown where they scored the pool, not as a map: EER refits the model once per point and class,
+#: so it scores a few candidates (alcore.zoo.EER_CANDIDATES), and a map would cost as many refits again.
+POOL_ONLY = ("eer",)
 #: Pixels of a map's longer side (a map is shown about 260 pixels wide).
 PANEL_SIDE = 320
 
@@ -84,8 +87,8 @@ def live_functions(model: str) -> tuple:
 
 
 def eer_refits(n_classes: int) -> int:
-    """Refits of the model behind EER's pool scores and map, per Step."""
-    return (zoo.EER_CANDIDATES + EER_GRID ** 2) * int(n_classes)
+    """Refits of the model behind EER's scores, per Step."""
+    return zoo.EER_CANDIDATES * int(n_classes)
 
 
 def notes(model: str, n_classes: int) -> list:
@@ -122,7 +125,10 @@ class Maps:
     picks : dict of str to int
         The pool index each function asks for.
     grids : dict of str to numpy.ndarray
-        Each map, (n, n) with n from :data:`GRIDS` (else :data:`MAP_GRID`); rows y up.
+        Each map, (n, n) with n from :data:`GRIDS` (else :data:`MAP_GRID`); rows y up. None for the
+        functions of :data:`POOL_ONLY`.
+    scored : dict of str to (numpy.ndarray, numpy.ndarray)
+        For the functions of :data:`POOL_ONLY`: the pool indices they scored and their utilities.
     rho : numpy.ndarray of shape (F, F)
         :func:`alcore.zoo.rank_agreement` over the pool.
     """
@@ -131,6 +137,7 @@ class Maps:
     pool: dict
     picks: dict
     grids: dict
+    scored: dict
     rho: np.ndarray
 
 
@@ -143,25 +150,38 @@ def maps(state: zoo.State, bounds) -> Maps:
     """Every function the page draws (:func:`live_functions`), scored at the state: pool, picks, maps, agreement."""
     functions = live_functions(state.loop.config.model)
     pool = state.pool_scores(functions)
-    grids = {}
-    for size in sorted({GRIDS.get(name, MAP_GRID) for name in functions}):
-        named = [name for name in functions if GRIDS.get(name, MAP_GRID) == size]
+    mapped = [name for name in functions if name not in POOL_ONLY]
+    grids = dict.fromkeys(functions)
+    for size in sorted({GRIDS.get(name, MAP_GRID) for name in mapped}):
+        named = [name for name in mapped if GRIDS.get(name, MAP_GRID) == size]
         grids.update({name: values.reshape(size, size)
                       for name, values in state.scores(grid_points(bounds, size), named).items()})
+    scored = {}
+    for name in functions:
+        if name in POOL_ONLY:
+            rows = np.flatnonzero(np.isfinite(pool[name]))
+            scored[name] = (state.candidates[rows], pool[name][rows])
     picks = {name: state.pick(name) for name in functions}
-    return Maps(functions, pool, picks, {name: grids[name] for name in functions}, zoo.rank_agreement(pool))
+    return Maps(functions, pool, picks, grids, scored, zoo.rank_agreement(pool))
 
 
 def pictures(race: Race, maps: Maps, grid_probs: np.ndarray, pool_alpha: np.ndarray) -> dict:
-    """Each function's map as a panel picture (:func:`ui.figures.panel_picture`), its pick ringed:
+    """Each function's map as a panel picture (:func:`ui.figures.panel_picture`), its pick ringed (a function
+    of :data:`POOL_ONLY`: the candidates it scored, as squares coloured by score, on a blank map):
     {function: (h, w, 3) uint8}. ``grid_probs`` is the model on the page's grid, ``pool_alpha``
     :func:`ui.figures.pool_mask` at :data:`PANEL_SIDE`."""
     data, loop = race.dataset, race.loops["zoo"]
     edges = figures.boundary_edges(grid_probs, data.bounds, PANEL_SIDE)  # one model: one boundary for every map
-    return {name: figures.panel_picture(grid_probs, data.bounds, X_labeled=data.X_pool[loop.labeled_indices],
-                                        y_labeled=loop.labels, grid_scores=maps.grids[name], pool_alpha=pool_alpha,
-                                        X_new=data.X_pool[[maps.picks[name]]], long_side=PANEL_SIDE, edges=edges)
-            for name in maps.functions}
+    drawn = {}
+    for name in maps.functions:
+        indices, values = maps.scored.get(name, (None, None))
+        flat = np.zeros((2, 2))  # a function scored only at its squares: nothing behind them but the boundary
+        drawn[name] = figures.panel_picture(
+            grid_probs, data.bounds, X_labeled=data.X_pool[loop.labeled_indices], y_labeled=loop.labels,
+            grid_scores=flat if indices is not None else maps.grids[name], pool_alpha=pool_alpha, X_new=data.X_pool[[maps.picks[name]]],
+            long_side=PANEL_SIDE, edges=edges, X_scored=None if indices is None else data.X_pool[indices],
+            scored=values)
+    return drawn
 
 
 def pick_groups(picks: dict) -> list:
