@@ -117,10 +117,11 @@ def simplex(view) -> None:
                     help="Show the same three measures when there are only two classes.")
     if two:
         x, named = spec.two_class_curves()
-        st.plotly_chart(figures.measure_lines(x, named, x_title="p(class 1); p(class 2) = 1 - p(class 1)",
-                                              y_title="measure / its largest"),
+        st.plotly_chart(figures.measure_lines(x, named, x_title="p(class 1)", y_title="measure / its largest"),
                         theme=None, config=figures.PLOTLY_CONFIG, key="zoo.two_classes")
-        st.caption("On two classes each measure is highest at 0.5 and falls the same way on both sides.")
+        st.caption("Each measure on two classes, against p(class 1) (p(class 2) is the rest), scaled to its largest "
+                   "value: all three peak at 0.5 and fall on both sides, so they rank every pair of points alike. "
+                   "Least confidence and margin are even the same line.")
         vectors = spec.TWO_CLASS_STEPS + 1
     else:
         pictures = spec.simplex_pictures()
@@ -147,21 +148,23 @@ def verdict(view, results) -> None:
         lead = "(the baseline)" if name == zoo.RANDOM else summary.over_random[name].format(1, 100, signed=True)
         rows.append(f"| {titles[name]} | {summary.final[name].format(1, 100, '%')} | "
                     f"{summary.along[name].format(1, 100, '%')} | {lead} |")
-    st.markdown("\n".join(rows))
-    st.caption("Test accuracy, mean and 95% interval over seeds: at the budget, and on the way (the mean of the "
-               "learning curve from the starting labels to the budget). Minus random: on the way, in points, paired "
-               "by seed.")
-    outcome = verdicts.zoo_curves_verdict(summary, titles, acq)
-    getattr(st, outcome.kind)(outcome.text, icon=":material/balance:")
+    measured(rows, "Test accuracy, mean and 95% interval over seeds: at the budget, and on the way (the mean of the "
+                   "learning curve from the starting labels to the budget). Minus random: on the way, in points, "
+                   "paired by seed.", verdicts.zoo_curves_verdict(summary, titles, acq), ":material/balance:")
     rows = [f"| {titles[acq]} with | Same pick | Rank correlation |", "|---|---:|---:|"]
     rows += [f"| {titles[name]} | {summary.same[name].format(0, 100, '%')} | {summary.rho[name].format(2)} |"
              for name in summary.same]
+    measured(rows, "How much the functions agree, looked at every 10 labels along random picks' path (which "
+                   "favours no function): the share of looks where two pick the same point, and Spearman's rank "
+                   "correlation over the pool; mean and 95% interval over seeds.",
+             verdicts.zoo_agreement_verdict(summary, titles, acq), ":material/join_inner:")
+
+
+def measured(rows: list, caption: str, outcome: verdicts.Verdict, icon: str) -> None:
+    """A table of measured numbers, what it holds, and the verdict on it."""
     st.markdown("\n".join(rows))
-    st.caption("How much the functions agree, looked at every 10 labels along random picks' path (which favours "
-               "no function): the share of looks where two pick the same point, and Spearman's rank correlation "
-               "over the pool; mean and 95% interval over seeds.")
-    outcome = verdicts.zoo_agreement_verdict(summary, titles, acq)
-    getattr(st, outcome.kind)(outcome.text, icon=":material/join_inner:")
+    st.caption(caption)
+    getattr(st, outcome.kind)(outcome.text, icon=icon)
 
 
 live.render(live.Lab(

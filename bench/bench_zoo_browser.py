@@ -21,6 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.app_server import CHROMIUM, CHROMIUM_ARGS, running_app  # noqa: E402
+from bench.bench_zoo_server import report  # noqa: E402
 
 # Click Step, then wait until the first `count` pictures all differ from before, and one more frame.
 STEP_JS = """
@@ -65,12 +66,6 @@ def time_steps(page, url: str, count: int, clicks: int) -> list:
         found.append(result["ms"])
         page.wait_for_timeout(300)  # let the page settle before the next click, as a person would
     return found
-
-
-def report(name: str, values: list) -> None:
-    values = sorted(values)
-    print(f"{name:<52} median {statistics.median(values):6.0f} ms   quartiles {values[len(values) // 4]:4.0f}-"
-          f"{values[(3 * len(values)) // 4]:4.0f}   max {values[-1]:5.0f}   n={len(values)}")
 
 
 def main() -> None:

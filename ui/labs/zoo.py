@@ -105,9 +105,9 @@ def notes(model: str, n_classes: int) -> list:
                     f"Pick {able} to see it beside the others on the same model (a BALD map from another "
                     "model would compare two models, not two functions).")
     if not zoo.linear_last_step(model):
-        said.append(f"**Expected gradient length** uses the closed form of a softmax-linear model (logistic "
-                    f"regression); {MODELS[model].label} has no such last step, so its map is that formula on the "
-                    "raw features: a proxy for what the label would teach.")
+        said.append(f"**Expected gradient length** uses the closed form for a softmax-linear model (logistic "
+                    f"regression); {MODELS[model].label} is not one, so its map is that formula on the raw "
+                    "features: a proxy for how much the label would teach.")
     return said
 
 
