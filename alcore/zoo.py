@@ -55,7 +55,7 @@ FUNCTIONS = ("least_confidence", "margin", "entropy", "vote_entropy", "kl_disagr
 RANDOM = "random"
 #: Expected error reduction on the pool scores this many random unlabeled candidates per state...
 EER_CANDIDATES = 20
-#: ... and measures the error on this many random unlabeled points (on the pool and on a map alike).
+#: ... and measures the error on this many random unlabeled points (wherever it scores).
 EER_POOL = 200
 
 _PURPOSES = FUNCTIONS + ("committee", "eer_eval", RANDOM)
@@ -191,6 +191,9 @@ class State:
         raise ValueError(f"function must be one of {FUNCTIONS}, got {function!r}.")
 
     def _check(self, functions: Sequence[str]) -> None:
+        unknown = [name for name in functions if name not in FUNCTIONS]
+        if unknown:
+            raise ValueError(f"functions must be among {FUNCTIONS}, got {unknown}.")
         served = functions_for(self.loop.config.model)
         wrong = [name for name in functions if name not in served]
         if wrong:
@@ -228,6 +231,9 @@ class State:
         with single_threaded():
             for name in functions:
                 if name in self._pool:
+                    continue
+                if self.candidates.size == 0:  # every point is labeled: nothing to score
+                    self._pool[name] = np.empty(0)
                     continue
                 if name == "eer":
                     rows = _sample(self.candidates.size, EER_CANDIDATES, self._generator("eer"))

@@ -126,7 +126,8 @@ def test_the_maps_are_the_scores_functions_called_directly(pictures):
         for name, call in drawn(pictures, zoo.FUNCTIONS).items():
             if name in spec.POOL_ONLY:  # drawn where it scored: its squares
                 assert np.ptp(call["grid_scores"]) == 0 and len(call["X_scored"]) == zoo.EER_CANDIDATES
-                np.testing.assert_array_equal(call["scored"], called_directly(loop, seed, call["X_scored"], [name])[name])
+                expected = called_directly(loop, seed, call["X_scored"], [name])[name]
+                np.testing.assert_array_equal(call["scored"], expected)
                 continue
             size = spec.GRIDS.get(name, spec.MAP_GRID)
             expected = called_directly(loop, seed, spec.grid_points(bounds, size), [name])[name]

@@ -132,8 +132,8 @@ def test_the_agreement_verdict_names_the_closest_and_farthest():
                     "to 0.95)) and least with Expected error reduction's (0.20 (0.10 to 0.30)).")
     flat = summary([level] * 3)
     flat.rho["eer"] = flat.rho["entropy"] = Estimate(np.nan, np.nan, np.nan, 0)
-    assert verdicts.zoo_agreement_verdict(flat, spec.TITLES, "margin").text.endswith("of the looks, as Expected "
-                                                                                     "error reduction in 10% (0 to 20%).")
+    text = verdicts.zoo_agreement_verdict(flat, spec.TITLES, "margin").text
+    assert text.endswith("of the looks, as Expected error reduction in 10% (0 to 20%).")
 
 
 # -- settings, maps, summary ------------------------------------------------------------------------------

@@ -159,8 +159,18 @@ def test_an_exhausted_pool_has_no_pick():
     for _ in range(8):
         zoo.step(race, "entropy")
     assert race.finished
+    state = zoo.State(race.loops["zoo"], race.seed)
     with pytest.raises(ValueError, match="exhausted"):
-        zoo.State(race.loops["zoo"], race.seed).pick("entropy")
+        state.pick("entropy")
+    assert all(u.size == 0 for u in state.pool_scores(zoo.functions_for("logreg")).values())
+
+
+def test_unknown_functions_are_refused_with_the_known_ones():
+    state = zoo.State(learner(steps=0).loops["zoo"], 0)
+    with pytest.raises(ValueError, match="functions must be among"):
+        state.pool_scores(["nope"])
+    with pytest.raises(ValueError, match="functions must be among"):
+        state.pick("nope")
 
 
 def test_one_class_labeled_gives_flat_maps_and_no_crash():

@@ -19,7 +19,7 @@ from alcore.loop import Race
 from alcore.registry import MODELS, STRATEGIES, sampling_models
 from alcore.stats import estimate, mean_interval
 from ui import figures
-from ui.controls import data_params, dataset_kwargs, labels, model_param, run_params
+from ui.controls import data_params, dataset_kwargs, model_param, run_params
 from ui.measure import ROUND_SECONDS, zoo_args
 from ui.params import Param, defaults
 
@@ -147,7 +147,7 @@ def grid_points(bounds, n: int) -> np.ndarray:
 
 
 def maps(state: zoo.State, bounds) -> Maps:
-    """Every function the page draws (:func:`live_functions`), scored at the state: pool, picks, maps, agreement."""
+    """Every function the page draws (:func:`live_functions`) at the state: pool, picks, maps, agreement."""
     functions = live_functions(state.loop.config.model)
     pool = state.pool_scores(functions)
     mapped = [name for name in functions if name not in POOL_ONLY]
@@ -172,15 +172,15 @@ def pictures(race: Race, maps: Maps, grid_probs: np.ndarray, pool_alpha: np.ndar
     :func:`ui.figures.pool_mask` at :data:`PANEL_SIDE`."""
     data, loop = race.dataset, race.loops["zoo"]
     edges = figures.boundary_edges(grid_probs, data.bounds, PANEL_SIDE)  # one model: one boundary for every map
+    blank = np.zeros((2, 2))  # behind a function scored only at its squares: nothing but the boundary
     drawn = {}
     for name in maps.functions:
         indices, values = maps.scored.get(name, (None, None))
-        flat = np.zeros((2, 2))  # a function scored only at its squares: nothing behind them but the boundary
         drawn[name] = figures.panel_picture(
             grid_probs, data.bounds, X_labeled=data.X_pool[loop.labeled_indices], y_labeled=loop.labels,
-            grid_scores=flat if indices is not None else maps.grids[name], pool_alpha=pool_alpha, X_new=data.X_pool[[maps.picks[name]]],
-            long_side=PANEL_SIDE, edges=edges, X_scored=None if indices is None else data.X_pool[indices],
-            scored=values)
+            grid_scores=maps.grids[name] if indices is None else blank, pool_alpha=pool_alpha,
+            X_new=data.X_pool[[maps.picks[name]]], long_side=PANEL_SIDE, edges=edges,
+            X_scored=None if indices is None else data.X_pool[indices], scored=values)
     return drawn
 
 
@@ -196,9 +196,9 @@ def pick_groups(picks: dict) -> list:
 
 #: The post's two probability vectors.
 POINTS = {"A": (0.34, 0.33, 0.33), "B": (0.50, 0.49, 0.01)}
-#: Two-class vectors for the toggle: p(class 1) from 0 to 1.
+#: The order check on two classes: p(class 1) in steps of 1 / TWO_CLASS_STEPS.
 TWO_CLASS_STEPS = 1000
-#: The triangle's lattice for the order check: multiples of 1/40 (861 vectors).
+#: The order check on three classes: every vector of multiples of 1 / THREE_CLASS_STEPS.
 THREE_CLASS_STEPS = 40
 
 
