@@ -107,12 +107,16 @@ def draw(view) -> None:
                + ", ".join(f"{spec.SHORT[name]} = {spec.TITLES[name]}" for name in maps.functions) + ".")
 
 
+def vector(probs) -> str:
+    return "[" + ", ".join(f"{p:.2f}" for p in probs) + "]"
+
+
 def simplex(view) -> None:
     st.subheader("The post's example: three classes")
     st.markdown("Least confidence, margin and entropy read only the probabilities. Where do they part ways? Each "
                 "triangle holds every probability vector of three classes (a corner = sure of that class, the "
-                f"centre = no idea), coloured by one measure. **A** is {list(spec.POINTS['A'])}, **B** is "
-                f"{list(spec.POINTS['B'])}.")
+                f"centre = no idea), coloured by one measure. **A** is {vector(spec.POINTS['A'])}, **B** is "
+                f"{vector(spec.POINTS['B'])}.")
     two = st.toggle("Two classes", key=view.key("two"),
                     help="Show the same three measures when there are only two classes.")
     if two:

@@ -130,6 +130,9 @@ def test_the_agreement_verdict_names_the_closest_and_farthest():
     assert text == ("Margin picks the same point as Entropy in 50% (40 to 60%) of the looks, as Expected error "
                     "reduction in 10% (0 to 20%). Its ranking of the pool correlates most with Entropy's (0.90 (0.85 "
                     "to 0.95)) and least with Expected error reduction's (0.20 (0.10 to 0.30)).")
+    close = verdicts.zoo_agreement_verdict(summary([level] * 3, same=(0.2, 0.1), rho=(0.97, 0.2)), spec.TITLES,
+                                           "margin").text
+    assert close.endswith("the pick is the very top of the ranking, and there Margin and Entropy part ways.")
     flat = summary([level] * 3)
     flat.rho["eer"] = flat.rho["entropy"] = Estimate(np.nan, np.nan, np.nan, 0)
     text = verdicts.zoo_agreement_verdict(flat, spec.TITLES, "margin").text

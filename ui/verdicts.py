@@ -296,6 +296,9 @@ def zoo_agreement_verdict(summary, titles: Mapping[str, str], selected: str) -> 
         close, far = max(rho, key=lambda n: rho[n].mean), min(rho, key=lambda n: rho[n].mean)
         text += (f"Its ranking of the pool correlates most with {titles[close]}'s ({rho[close].format(2)}) and "
                  f"least with {titles[far]}'s ({rho[far].format(2)}).")
+        if close in same and rho[close].low >= 0.9 and same[close].high <= 0.5:
+            text += (f" So two rankings can agree almost everywhere and still pick different points: the pick is the "
+                     f"very top of the ranking, and there {titles[selected]} and {titles[close]} part ways.")
     return Verdict(text.strip() or "No look had a ranking to compare.", "info")
 
 
