@@ -12,19 +12,21 @@ import pandas as pd
 import streamlit as st
 
 from alcore import zoo
+from alcore.loop import LoopConfig
 from alcore.registry import MODELS, sampling_models
 from alcore.stats import number
 from ui import controls, figures, live, verdicts
 from ui.labs import zoo as spec
 
+MEMBERS, DRAWS = LoopConfig().n_members, LoopConfig().mc_samples  # what the zoo's learner uses
 READS = {
     "least_confidence": "reads the probabilities: 1 - p(top)",
     "margin": "reads the probabilities: 1 - (p1 - p2)",
     "entropy": "reads the probabilities: spread over every class",
-    "vote_entropy": "a committee of 5 votes: how split",
-    "kl_disagreement": "a committee of 5: how far members are from their mean",
+    "vote_entropy": f"a committee of {MEMBERS} votes: how split",
+    "kl_disagreement": f"a committee of {MEMBERS}: how far members are from their mean",
     "egl": "how far the label would move the weights",
-    "bald": "20 posterior draws: sure, yet disagreeing",
+    "bald": f"{DRAWS} posterior draws: sure, yet disagreeing",
     "eer": f"refits per answer: {zoo.EER_CANDIDATES} random candidates (squares)",
 }
 
@@ -67,9 +69,9 @@ def status(view) -> str:
     loop, start = view.race.loops["zoo"], int(view.race.seed_indices.size)
     text = (f"{loop.n_labeled} labels: {start} starting + {loop.n_labeled - start} asked by "
             f"{spec.TITLES[view.values['acq']]}")
-    if loop.n_unlabeled == 0:
-        return text + " · **every pool point is labeled**: Reset or New seed"
-    return text + (f" · **{spec.MAX_ROUNDS} labels added**, the most a lab holds: Reset" if view.race.finished else "")
+    if view.race.finished:
+        return text + f" · **{spec.MAX_ROUNDS} labels added**, the most this lab adds: Reset"
+    return text
 
 
 def _pictures(view, maps: spec.Maps) -> list:
@@ -183,8 +185,8 @@ live.render(live.Lab(
     explain=(
         f"- **Least confidence, margin, entropy** read only the model's probabilities. On two classes they rank "
         "points identically (see below); with more classes they differ.\n"
-        "- **Vote entropy** and **average KL** ask a committee: the same model fitted on 5 resamples of the labels. "
-        "They want points where the members disagree.\n"
+        f"- **Vote entropy** and **average KL** ask a committee: the same model fitted on {MEMBERS} resamples of the "
+        "labels. They want points where the members disagree.\n"
         "- **Expected gradient length** wants the label that would move the model's weights most.\n"
         "- **BALD** wants points where plausible versions of the model are each sure but disagree; it needs a model "
         f"that can draw them ({' or '.join(MODELS[name].label for name in sampling_models())}).\n"
