@@ -14,6 +14,7 @@ numpy, scipy and scikit-learn only; no streamlit, no plotly. Modules:
 - :mod:`alcore.stream`: stream-based selective sampling.
 - :mod:`alcore.synthesis`: membership-query synthesis.
 - :mod:`alcore.stats`: means, 95% intervals and labels-to-target over seeds.
+- :mod:`alcore.zoo`: every acquisition function on one learner: picks, maps, rank agreement.
 """
 
 __version__ = "0.1.0"

@@ -121,13 +121,19 @@ def get_selector(name: str) -> Selector:
     return SELECTORS[name]
 
 
-def _linear_features(ctx) -> np.ndarray:
-    """The candidates' features as the model's last, linear step sees them
-    (after a pipeline's transforms, such as the cubic features)."""
-    fitted = ctx.model.fitted_
+def linear_features(model, X) -> np.ndarray:
+    """Features as a fitted model's last, linear step sees them (after a pipeline's
+    transforms, such as the cubic features): what expected gradient length and
+    BADGE take, for a :class:`alcore.models.TaskModel` ``model``."""
+    fitted = model.fitted_
     if isinstance(fitted, Pipeline):
-        return fitted[:-1].transform(ctx.X_candidates)
-    return ctx.X_candidates
+        return fitted[:-1].transform(X)
+    return X
+
+
+def _linear_features(ctx) -> np.ndarray:
+    """The candidates' features as the model's last, linear step sees them."""
+    return linear_features(ctx.model, ctx.X_candidates)
 
 
 def _expected_error_reduction(ctx) -> np.ndarray:

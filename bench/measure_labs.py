@@ -24,9 +24,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere without installing
 
 from ui import measure  # noqa: E402
-from ui.labs import arena, batch, failures  # noqa: E402
+from ui.labs import arena, batch, failures, zoo  # noqa: E402
 
-LABS = {"arena": arena, "batch": batch, "failures": failures}
+LABS = {"arena": arena, "batch": batch, "failures": failures, "zoo": zoo}
 
 
 def stored_keys(labs=LABS) -> list:
@@ -76,6 +76,12 @@ def same_seed(key, stored, seed: int) -> bool:
     if key[0] == "race":
         labels, accuracy = fresh
         return all(measure.np.array_equal(accuracy[name][0], stored[1][name][seed][:labels.size]) for name in accuracy)
+    if key[0] == "zoo":
+        size = fresh["labels"].size
+        return (all(measure.np.array_equal(values[0], stored["accuracy"][name][seed][:size])
+                    for name, values in fresh["accuracy"].items())
+                and all(measure.np.array_equal(fresh[part][0], stored[part][seed], equal_nan=True)
+                        for part in ("rho", "same")))
     return all(measure.np.array_equal(values[0], stored[name][seed], equal_nan=True) for name, values in fresh.items())
 
 

@@ -186,3 +186,28 @@ def test_batch_rounds_beyond_100_write_a_link_the_page_accepts():
         at.button(key="batch.run.run10").click().run()
     assert race(at, "batch").rounds == 110
     accepts_its_link(at, "batch")
+
+
+# -- the acquisition zoo ------------------------------------------------------------------------------------
+
+from test_app_zoo import stand_in_zoo  # noqa: E402,F401  (a fixture)
+
+from ui.labs import zoo as zoo_spec  # noqa: E402
+
+LABS["zoo"] = zoo_spec
+LIMITS["zoo.pool"] = POOLS
+
+
+@pytest.mark.usefixtures("stand_in_zoo")
+@pytest.mark.parametrize("seed", [0, 1])
+def test_fuzz_zoo(seed):
+    at = open_page("zoo", pool=200, seeds=3, budget=20, wait=False)
+    done = fuzz(at, 80, seed, "zoo")
+    assert any(d.startswith("click zoo.run.") for d in done) and any(" = " in d for d in done)
+    accepts_its_link(at, "zoo")
+
+
+@pytest.mark.usefixtures("stand_in_zoo")
+@pytest.mark.parametrize("seed", [0, 1])
+def test_malformed_zoo_links_are_clamped_with_a_note(seed):
+    test_malformed_links_are_clamped_with_a_note("zoo", seed)

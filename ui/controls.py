@@ -119,16 +119,18 @@ def model_select(session: LabSession, name: str = "model", *, label: str = "Mode
 
 
 def strategy_select(session: LabSession, name: str, *, label: str = "Strategy", model: str = "logreg",
-                    include_random: bool = True) -> str:
+                    include_random: bool = True, only: Optional[Sequence[str]] = None) -> str:
     """Pick an acquisition strategy the model can serve; the caption describes it.
 
     Strategies that need posterior samples (BALD) are offered only with a
     model that can draw them; a setting that asked for one with another model
     falls back to the first strategy offered, with a note naming the models
-    that can.
+    that can. ``only`` limits the offer to these strategies (None: every
+    registered one).
     """
     can_sample = MODELS[model].samples_posterior
-    names = [n for n in strategy_names(include_random) if can_sample or not STRATEGIES[n].needs_samples]
+    names = [n for n in strategy_names(include_random) if (can_sample or not STRATEGIES[n].needs_samples)
+             and (only is None or n in only)]
     current = st.session_state.get(session.key(name))
     if current not in names:
         able = " or ".join(spec.label for spec in MODELS.values() if spec.samples_posterior)

@@ -253,7 +253,7 @@ def _palette(colours: Optional[tuple]) -> tuple[bytes, np.ndarray]:
 def panel_image(grid_probs: np.ndarray, bounds: Sequence[float], *, pool_X: Optional[np.ndarray] = None,
                 grid_scores: Optional[np.ndarray] = None, pool_alpha: Optional[np.ndarray] = None,
                 long_side: int = 360, colours: Sequence[str] = CLASS_COLOURS,
-                boundary: bool = True) -> np.ndarray:
+                boundary: bool = True, edges: Optional[np.ndarray] = None) -> np.ndarray:
     """Render one panel's background: heatmap, decision boundary and grey pool points.
 
     Each class's probability is resized bilinearly to the picture; every
@@ -282,6 +282,10 @@ def panel_image(grid_probs: np.ndarray, bounds: Sequence[float], *, pool_X: Opti
         Class colours.
     boundary : bool, default=True
         Draw the decision boundary (where the predicted class changes).
+    edges : numpy.ndarray of shape (h, w), bool, optional
+        The boundary's pixels, as :func:`boundary_edges` gives them for
+        ``grid_probs``: several score maps of one model then share the work
+        of finding it.
 
     Returns
     -------
@@ -291,7 +295,10 @@ def panel_image(grid_probs: np.ndarray, bounds: Sequence[float], *, pool_X: Opti
     height, width = image_size(bounds, long_side)
     probs = np.asarray(grid_probs, dtype=float)[::-1]  # row 0 = top of the picture
     n_classes = probs.shape[-1]
-    top, best = _top_class(probs, height, width)
+    if grid_scores is None or edges is None:
+        top, best = _top_class(probs, height, width)
+        if edges is None and boundary and n_classes > 1:
+            edges = _edges(top)
     if grid_scores is None:
         palette, step_of_level = _palette(tuple(colours[c % len(colours)] for c in range(n_classes)))
         index = top * np.uint8(_STEPS // n_classes) + np.take(step_of_level, _levels_in_place(best))
@@ -303,8 +310,8 @@ def panel_image(grid_probs: np.ndarray, bounds: Sequence[float], *, pool_X: Opti
         scaled = np.where(finite, (scores - low) / (high - low), 0.0) if high - low >= 1e-12 else \
             np.zeros(scores.shape)
         index = np.take(step_of_level, _levels_in_place(np.array(_resize(scaled, height, width))))
-    if boundary and n_classes > 1:
-        index[_edges(top)] = 255
+    if boundary and edges is not None:
+        index[edges] = 255
     image = Image.fromarray(index, mode="P")
     image.putpalette(palette)
     image = image.convert("RGB")
@@ -315,6 +322,14 @@ def panel_image(grid_probs: np.ndarray, bounds: Sequence[float], *, pool_X: Opti
         image = Image.composite(Image.new("RGB", (width, height), POOL_GREY), image,
                                 Image.fromarray(mask, mode="L"))
     return np.asarray(image)
+
+
+def boundary_edges(grid_probs: np.ndarray, bounds: Sequence[float], long_side: int = 360) -> np.ndarray:
+    """The decision boundary's pixels in a panel of this model: (h, w) bool, for :func:`panel_image`'s ``edges``."""
+    probs = np.asarray(grid_probs, dtype=float)[::-1]
+    if probs.shape[-1] < 2:
+        return np.zeros(image_size(bounds, long_side), dtype=bool)
+    return _edges(_top_class(probs, *image_size(bounds, long_side))[0])
 
 
 def jpeg_data_uri(rgb: np.ndarray, quality: int = 88) -> str:
@@ -337,6 +352,7 @@ PANEL_SIDE = 480
 LABELED_RADIUS, LABELED_OUTLINE = 5.5, 1.6
 RING_RADIUS, RING_WIDTH = 10.0, 2.4
 MARK_HALF = 6.0
+SCORED_HALF = 6.5
 INK = (20, 22, 26)
 
 
@@ -403,7 +419,8 @@ def _label_positions(cx: np.ndarray, cy: np.ndarray, size: tuple, text_size: flo
 def panel_picture(grid_probs: np.ndarray, bounds: Sequence[float], *, X_labeled, y_labeled,
                   grid_scores: Optional[np.ndarray] = None, pool_alpha: Optional[np.ndarray] = None,
                   X_new=None, numbered: bool = False, X_marked=None, X_square=None,
-                  long_side: int = PANEL_SIDE, colours: Sequence[str] = CLASS_COLOURS) -> np.ndarray:
+                  long_side: int = PANEL_SIDE, colours: Sequence[str] = CLASS_COLOURS,
+                  edges: Optional[np.ndarray] = None, X_scored=None, scored=None) -> np.ndarray:
     """One panel's whole picture: the model (or the scores), the pool and the points on it.
 
     Drawn on the server as one image, so it keeps its aspect ratio at any
@@ -434,13 +451,20 @@ def panel_picture(grid_probs: np.ndarray, bounds: Sequence[float], *, X_labeled,
         Pixels of the longer side.
     colours : sequence of str
         Class colours.
+    edges : numpy.ndarray, optional
+        :func:`boundary_edges` of ``grid_probs`` at ``long_side``, shared by several panels of one model.
+    X_scored : array-like of shape (j, 2), optional
+        Points whose scores are known only there (a function that scores a few
+        candidates): squares filled with :func:`score_rgb`'s colour of ``scored``.
+    scored : array-like of shape (j,), optional
+        Their scores.
 
     Returns
     -------
     numpy.ndarray of shape (h, w, 3), uint8
     """
     rgb = panel_image(grid_probs, bounds, grid_scores=grid_scores, pool_alpha=pool_alpha, long_side=long_side,
-                      colours=colours)
+                      colours=colours, edges=edges)
     height, width = rgb.shape[:2]
     scale = long_side / PANEL_SIDE
     image = Image.fromarray(rgb)
@@ -450,6 +474,11 @@ def panel_picture(grid_probs: np.ndarray, bounds: Sequence[float], *, X_labeled,
             for x, y in zip(*_to_pixels(points, bounds, height, width)):
                 h = half * scale
                 draw.rectangle([x - h, y - h, x + h, y + h], outline=INK, width=max(1, round(line * scale)))
+    if X_scored is not None and len(X_scored):
+        fills = np.round(score_rgb(np.asarray(scored, dtype=float))).astype(int)
+        h = SCORED_HALF * scale
+        for x, y, fill in zip(*_to_pixels(X_scored, bounds, height, width), fills):
+            draw.rectangle([x - h, y - h, x + h, y + h], fill=tuple(fill), outline=INK, width=max(1, round(scale)))
     picture = np.array(image)
     cx, cy = _to_pixels(X_labeled, bounds, height, width)
     classes = np.asarray(y_labeled, dtype=int).ravel()
@@ -494,6 +523,122 @@ class Panel:
     title: str
     subtitle: str
     picture: str
+
+
+# -- the probability simplex of three classes (the zoo) ------------------------------------------------------
+
+#: Pixels of a simplex picture's width.
+SIMPLEX_SIDE = 320
+_SIMPLEX_MARGIN = (14, 28, 30)  # pixels: left and right, above the top corner, below the base (room for labels)
+
+
+@lru_cache(maxsize=4)
+def _simplex_geometry(side: int) -> tuple:
+    """(height, corners (3, 2) as (x, y) pixels, probabilities (m, 3) and (rows, cols) of the pixels inside)."""
+    across, top, below = _SIMPLEX_MARGIN
+    edge = side - 2 * across
+    height = int(round(top + edge * np.sqrt(3) / 2 + below))
+    base = top + edge * np.sqrt(3) / 2
+    corners = np.array([[across, base], [across + edge, base], [across + edge / 2, top]])
+    rows, cols = np.mgrid[0:height, 0:side]
+    centres = np.column_stack([cols.ravel() + 0.5, rows.ravel() + 0.5])
+    # barycentric coordinates: centre = corners.T @ p with p summing to 1
+    system = np.vstack([corners.T, np.ones(3)])
+    probs = np.linalg.solve(system, np.vstack([centres.T, np.ones(len(centres))])).T
+    inside = (probs >= 0).all(axis=1)
+    probs = np.clip(probs[inside], 0.0, 1.0)
+    probs /= probs.sum(axis=1, keepdims=True)
+    for array in (probs, corners):
+        array.setflags(write=False)
+    return height, corners, probs, (rows.ravel()[inside], cols.ravel()[inside])
+
+
+def simplex_points(side: int = SIMPLEX_SIDE) -> np.ndarray:
+    """The three-class probability vector at each pixel inside :func:`simplex_picture`'s triangle.
+
+    Returns
+    -------
+    numpy.ndarray of shape (m, 3)
+        Read-only; the order in which :func:`simplex_picture` reads its values.
+        Class 1 is the bottom-left corner, class 2 the bottom-right, class 3 the top.
+    """
+    return _simplex_geometry(side)[2]
+
+
+def simplex_picture(values, *, marks: Optional[Mapping[str, Sequence[float]]] = None, side: int = SIMPLEX_SIDE,
+                    corner_labels: Sequence[str] = ("class 1", "class 2", "class 3")) -> np.ndarray:
+    """The probability simplex of three classes, coloured by a measure, with points marked.
+
+    Parameters
+    ----------
+    values : array-like of shape (m,)
+        The measure at :func:`simplex_points` (same ``side``), coloured as
+        :func:`score_rgb` colours acquisition scores: white lowest, purple
+        highest (scaled to the values' own range).
+    marks : mapping of str to a probability vector (3,), optional
+        Points to ring, each written beside its ring.
+    side : int
+        Pixels of the picture's width.
+    corner_labels : three str
+        Written at the corners (bottom left, bottom right, top).
+
+    Returns
+    -------
+    numpy.ndarray of shape (h, w, 3), uint8
+    """
+    height, corners, probs, (rows, cols) = _simplex_geometry(side)
+    values = np.asarray(values, dtype=float)
+    if values.shape != (len(probs),):
+        raise ValueError(f"values must hold one value per simplex point ({len(probs)}), got shape {values.shape}.")
+    picture = np.full((height, side, 3), 255, dtype=np.uint8)
+    picture[rows, cols] = np.round(score_rgb(values)).astype(np.uint8)
+    image = Image.fromarray(picture)
+    draw = ImageDraw.Draw(image)
+    draw.polygon([tuple(corner) for corner in corners], outline=INK, width=2)
+    font = _font(15)
+    across = _SIMPLEX_MARGIN[0]
+    for (x, y), label, (dx, dy, anchor) in zip(corners, corner_labels,
+                                               ((2 - across, 8, "la"), (across - 2, 8, "ra"), (0, -8, "md"))):
+        draw.text((x + dx, y + dy), label, fill=INK, font=font, anchor=anchor)  # kept inside the picture
+    picture = np.array(image)
+    marks = dict(marks or {})
+    if marks:
+        centres = np.asarray(list(marks.values()), dtype=float) @ corners - 0.5
+        ring = RING_RADIUS * 0.8
+        _stamp(picture, centres[:, 0], centres[:, 1], np.full((len(marks), 3), 255.0, dtype=np.float32), ring + 1.2,
+               ring - RING_WIDTH - 1.0)
+        _stamp(picture, centres[:, 0], centres[:, 1], np.tile(np.array(INK, dtype=np.float32), (len(marks), 1)), ring,
+               ring - RING_WIDTH)
+        image = Image.fromarray(picture)
+        draw = ImageDraw.Draw(image)
+        for (x, y), label in zip(centres, marks):
+            draw.text((x + ring + 3, y - ring - 2), label, fill=INK, font=font, stroke_width=2,
+                      stroke_fill=(255, 255, 255))
+        picture = np.asarray(image)
+    return picture
+
+
+def measure_lines(x, named: Mapping[str, Sequence[float]], *, x_title: str, y_title: str,
+                  colours: Sequence[str] = LEARNER_COLOURS, height: int = 240) -> go.Figure:
+    """A few measures against one variable, one line each (no markers, no hover).
+
+    Parameters
+    ----------
+    x : array-like of shape (n,)
+    named : mapping of name to array-like of shape (n,)
+        Values as fractions (the axis shows percentages).
+    x_title, y_title : str
+    colours : sequence of str
+    height : int, default=240
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
+    data = [dict(type="scatter", mode="lines", name=name, x=_rounded(x, 4), y=_rounded(values, 4),
+                 line=dict(color=colours[i % len(colours)], width=2.5, dash=("solid", "dash", "dot")[i % 3]),
+                 hoverinfo="skip") for i, (name, values) in enumerate(named.items())]
+    return _figure(data, _curve_layout(height, x_title, y_title, (0, 1.02), legend_rows=1))
 
 
 class SpecFigure(go.Figure):

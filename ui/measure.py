@@ -29,15 +29,17 @@ import json
 import os
 import tempfile
 import threading
+import warnings
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Callable, Optional
 
 import numpy as np
 
-from alcore import lab
+from alcore import lab, zoo
 from alcore.data import make_dataset
 from alcore.loop import LoopConfig, Race
+from alcore.registry import EER_CANDIDATES
 
 ROOT = Path(__file__).resolve().parents[1]
 LAB_STORE = ROOT / "ui" / "labs" / "measured.json"
@@ -127,12 +129,22 @@ def _race_seed(args: tuple, seed: int) -> dict:
     return {name: loop.curve for name, loop in race.loops.items()}
 
 
-def _race_combine(args: tuple, runs: list) -> tuple:
-    """(labels, {learner: (n_seeds, n_points) accuracy}), as :func:`alcore.loop.race_curves` returns."""
+def curves_over_seeds(runs: list, names) -> tuple:
+    """Learning curves of many seeds as arrays: (labels, {name: (n_seeds, n_points) accuracy}).
+
+    ``runs`` holds one ``{name: (labels, accuracy)}`` per seed; a curve that
+    stopped early (its pool used up) keeps its last value, as in
+    :func:`alcore.loop.race_curves`.
+    """
     labels = max((curve[0] for run in runs for curve in run.values()), key=len)
     accuracy = {name: np.array([np.pad(run[name][1], (0, labels.size - run[name][1].size), mode="edge")
-                                for run in runs]) for name, _ in args[1]}
+                                for run in runs]) for name in names}
     return labels, accuracy
+
+
+def _race_combine(args: tuple, runs: list) -> tuple:
+    """(labels, {learner: (n_seeds, n_points) accuracy}), as :func:`alcore.loop.race_curves` returns."""
+    return curves_over_seeds(runs, [name for name, _ in args[1]])
 
 
 def _race_cost(args: tuple) -> float:
@@ -172,6 +184,48 @@ KINDS: dict[str, Kind] = {
         Kind("failure", _failure_seed, _failure_combine, lambda args: args[-1], _failure_cost),
     )
 }
+
+
+# -- the zoo: every acquisition function on one model (alcore.zoo) ---------------------------------
+
+def zoo_args(data: dict, model: str, functions, seed_size: int, budget: int, n_seeds: int) -> tuple:
+    """Key arguments of the zoo's measurement: the dataset's ``make_dataset`` arguments (no
+    seed), the model, the functions compared, the seed-set size, the label budget and the number of seeds."""
+    return (freeze(data), str(model), tuple(functions), int(seed_size), int(budget), int(n_seeds))
+
+
+def _zoo_seed(args: tuple, seed: int) -> dict:
+    data, model, functions, seed_size, budget, _ = args
+    return zoo.run_seed(make_dataset(**dict(data), random_state=seed), model, seed=seed, seed_size=seed_size,
+                        budget=budget, functions=functions)
+
+
+def _zoo_combine(args: tuple, runs: list) -> dict:
+    """``labels``, ``accuracy`` ({learner: (n_seeds, n_points)}), ``functions`` and, per seed over its
+    looks along random's path, ``rho`` (mean rank correlation) and ``same`` (share of the same pick),
+    each (n_seeds, F, F)."""
+    functions = runs[0]["functions"]
+    labels, accuracy = curves_over_seeds([run["curves"] for run in runs], functions + (zoo.RANDOM,))
+    with warnings.catch_warnings():  # a pair with no correlation at any look stays NaN
+        warnings.simplefilter("ignore", RuntimeWarning)
+        rho = np.array([np.nanmean(run["rho"], axis=0) for run in runs])
+    same = np.array([run["same"].mean(axis=0) for run in runs])
+    return dict(labels=labels, accuracy=accuracy, functions=functions, rho=rho, same=same)
+
+
+def _zoo_cost(args: tuple) -> float:
+    data, model, functions, seed_size, budget, _ = args
+    n_pool = dict(data).get("n_pool", 1000)
+    rounds = max(1, budget - seed_size)
+    # EER scores zoo.EER_CANDIDATES candidates, not the registry strategy's EER_CANDIDATES
+    seconds = {name: round_seconds(dict(model=model, strategy=name, selector="top_k"), n_pool)
+               * (zoo.EER_CANDIDATES / EER_CANDIDATES if name == "eer" else 1.0) for name in functions}
+    looks = rounds // 10 + 1
+    return sum(seconds.values()) * (rounds + looks) + round_seconds(dict(model=model, strategy="random",
+                                                                         selector="top_k"), n_pool) * rounds
+
+
+KINDS["zoo"] = Kind("zoo", _zoo_seed, _zoo_combine, lambda args: args[-1], _zoo_cost)
 
 
 def kind_of(key: tuple) -> Kind:

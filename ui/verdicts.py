@@ -176,6 +176,132 @@ def luck_verdict(savings: Mapping[str, Estimate], titles: Mapping[str, str], ref
                    "no clear saving here.", "info")
 
 
+# -- the acquisition zoo --------------------------------------------------------------------------------
+
+def _same_value(a: float, b: float) -> bool:
+    """Equal up to rounding (relative 1e-9)."""
+    return abs(a - b) <= 1e-9 * max(abs(a), abs(b), 1.0)
+
+
+def zoo_points_sentence(values: Mapping[str, tuple], first: str = "A", second: str = "B") -> str:
+    """Which of two probability vectors each measure calls more uncertain, from its values at them.
+
+    Parameters
+    ----------
+    values : mapping of measure name to (value at the first, value at the second)
+        Higher = more uncertain.
+    first, second : str
+        The vectors' names.
+
+    Examples
+    --------
+    >>> zoo_points_sentence({"Margin": (0.99, 0.99), "Entropy": (1.1, 0.74)})
+    'Margin calls A and B equally uncertain (0.99 each). Entropy calls A more uncertain (1.10 against 0.74).'
+    """
+    said = []
+    for name, (a, b) in values.items():
+        if _same_value(a, b):
+            said.append(f"{name} calls {first} and {second} equally uncertain ({number(a, 2)} each).")
+        else:
+            more, less = (first, second) if a > b else (second, first)
+            said.append(f"{name} calls {more} more uncertain ({number(max(a, b), 2)} against {number(min(a, b), 2)}).")
+    return " ".join(said)
+
+
+def zoo_orders_sentence(orders: Mapping[tuple, tuple], n_classes: int, n_vectors: int) -> str:
+    """Whether the measures rank probability vectors alike, from the pairs each two order differently.
+
+    Parameters
+    ----------
+    orders : mapping of (name, name) to (pairs ordered differently, pairs)
+    n_classes : int
+    n_vectors : int
+        How many probability vectors were compared.
+    """
+    total = next(iter(orders.values()))[1]
+    if all(differ == 0 for differ, _ in orders.values()):
+        return (f"On {n_classes} classes the three measures order all {total:,} pairs of {n_vectors:,} probability "
+                "vectors the same way: not one pair differs. They are one ranking, so on two classes they pick the "
+                "same point.")
+    parts = [f"{a} vs {b}, {number(100 * differ / pairs, 1)}%" for (a, b), (differ, pairs) in orders.items()]
+    return (f"On {n_classes} classes they part ways. Of the {total:,} pairs of {n_vectors:,} probability vectors, "
+            f"the share two measures order differently: {'; '.join(parts)}.")
+
+
+def _names(names) -> str:
+    """"A", "A and B", "A, B and C"."""
+    names = list(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def zoo_picks_sentence(groups, titles: Mapping[str, str]) -> str:
+    """Which functions ask for the same point now, from the functions grouped by their pick.
+
+    Examples
+    --------
+    >>> zoo_picks_sentence([["a", "b"], ["c"]], {"a": "LC", "b": "Margin", "c": "EER"})
+    'LC and Margin ask for the same point; EER asks for a point of its own.'
+    """
+    if len(groups) == 1:
+        return "Every function asks for the same point."
+    shared = [f"{_names(titles[n] for n in group)} ask for the same point" for group in groups if len(group) > 1]
+    alone = [titles[group[0]] for group in groups if len(group) == 1]
+    if alone:
+        own = "asks for a point of its own" if len(alone) == 1 else "each ask for their own"
+        shared.append(f"{_names(alone)} {own}")
+    return "; ".join(shared) + "."
+
+
+def _points(value: Estimate) -> str:
+    return value.format(1, 100, signed=True) + " points"
+
+
+def zoo_curves_verdict(summary, titles: Mapping[str, str], selected: str) -> Verdict:
+    """How each function's learner compares with random picks, from the mean accuracy along the curve.
+
+    Parameters
+    ----------
+    summary : ui.labs.zoo.Summary
+    titles : mapping of function name to its label
+    selected : str
+        The function the page steps with (named first).
+    """
+    last = int(summary.labels[-1])
+    lead = summary.over_random[selected]
+    head = (f"Over {summary.n_seeds} seeds, {titles[selected]}'s mean test accuracy on the way to {last} labels is "
+            f"{summary.along[selected].format(1, 100, '%')}, random's {summary.along['random'].format(1, 100, '%')}: "
+            f"a paired difference of {_points(lead)}.")
+    groups = {"above": [], "level": [], "below": []}
+    for name in summary.functions:
+        difference = summary.over_random[name]
+        side = "above" if difference.low > 0 else "below" if difference.high < 0 else "level"
+        groups[side].append(f"{titles[name]} {difference.format(1, 100, signed=True)}")
+    words = {"above": "clearly above", "level": "no clear difference", "below": "clearly below"}
+    tail = "Against random, in points: " + "; ".join(f"{words[side]}: {', '.join(found)}"
+                                                       for side, found in groups.items() if found) + "."
+    kind = "success" if lead.low > 0 else "warning"
+    return Verdict(f"{head} {tail}", kind)
+
+
+def zoo_agreement_verdict(summary, titles: Mapping[str, str], selected: str) -> Verdict:
+    """How much the selected function agrees with the others: the same pick, and the rank correlation."""
+    same = {name: value for name, value in summary.same.items() if np.isfinite(value.mean)}
+    rho = {name: value for name, value in summary.rho.items() if np.isfinite(value.mean)}  # a flat map ranks nothing
+    text = ""
+    if same:
+        most, least = max(same, key=lambda n: same[n].mean), min(same, key=lambda n: same[n].mean)
+        text += (f"{titles[selected]} picks the same point as {titles[most]} in {same[most].format(0, 100, '%')} of "
+                 f"the looks, as {titles[least]} in {same[least].format(0, 100, '%')}. ")
+    if rho:
+        close, far = max(rho, key=lambda n: rho[n].mean), min(rho, key=lambda n: rho[n].mean)
+        text += (f"Its ranking of the pool correlates most with {titles[close]}'s ({rho[close].format(2)}) and "
+                 f"least with {titles[far]}'s ({rho[far].format(2)}).")
+        if close in same and rho[close].low >= 0.9 and same[close].high <= 0.5:
+            text += (f" So two rankings can agree almost everywhere and still pick different points: the pick is the "
+                     f"very top of the ranking, and there {titles[selected]} and {titles[close]} part ways.")
+    return Verdict(text.strip() or "No look had a ranking to compare.", "info")
+
+
 # -- the failure lab ----------------------------------------------------------------------------------
 
 def metric_value(metric: Metric, value: Estimate) -> str:
