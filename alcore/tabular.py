@@ -88,8 +88,8 @@ class Table:
     def default_label(self) -> str:
         """The label column a visitor most likely means.
 
-        A column named label, target, class or y (any case), else the last
-        column. When that one has too many distinct values to be a label, the
+        A column named label, target, class or y (any case; in that order of
+        preference), else the last column. When that one has too many distinct values to be a label, the
         last column that can be one.
 
         Raises
@@ -97,7 +97,8 @@ class Table:
         TableError
             When that column has only one value, or no column can be a label.
         """
-        named = [name for name in self.columns if name.strip().lower() in LABEL_NAMES]
+        lowered = {name.strip().lower(): name for name in reversed(self.columns)}  # the first of a repeated name
+        named = [lowered[word] for word in LABEL_NAMES if word in lowered]
         chosen = named[0] if named else self.columns[-1]
         if chosen in self.levels and len(self.levels[chosen][0]) == 1:
             raise TableError(f"The label column, {chosen!r}, has one class ({self.levels[chosen][0][0]!r}) in "
@@ -181,6 +182,8 @@ def _rows(text: str) -> tuple[list, list, bool, list]:
 
 def _numbers(name: str, cells: np.ndarray, missing: np.ndarray, lines: list) -> Optional[np.ndarray]:
     """A column's numbers (NaN where missing), None for a text column; raises for numbers mixed with text."""
+    if missing.all():
+        return None  # an empty column has no numbers to learn from
     values = np.where(missing, "nan", cells)
     try:
         numbers = values.astype(np.float64)
