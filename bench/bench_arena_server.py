@@ -8,6 +8,7 @@ is an upper bound; the compile time is printed apart. With --race it also
 times the multi-seed race (20 seeds to 100 labels) on a cold cache.
 
     python bench/bench_arena_server.py [--clicks 30] [--pool 2000] [--scores]
+    python bench/bench_arena_server.py --dataset digits --pool 1000   # the digits: a map, thumbnails
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ def main() -> None:
     parser.add_argument("--clicks", type=int, default=30)
     parser.add_argument("--pool", type=int, default=2000)
     parser.add_argument("--scores", action="store_true", help="show the acquisition-score maps")
+    parser.add_argument("--dataset", default="blobs", help="the Arena's dataset (blobs, digits...)")
     parser.add_argument("--race", action="store_true", help="also time the 20-seed race (cold)")
     args = parser.parse_args()
 
@@ -48,7 +50,7 @@ def main() -> None:
     script_runner.exec_func_with_error_handling = timed
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
-    for key, value in dict(pool=args.pool, budget=100, scores=int(args.scores)).items():
+    for key, value in dict(ds=args.dataset, pool=args.pool, budget=100, scores=int(args.scores)).items():
         at.query_params[key] = str(value)
     at.switch_page("app_pages/arena.py")
     started = time.perf_counter()
@@ -69,7 +71,7 @@ def main() -> None:
         times.append((time.perf_counter() - started) * 1000)
         cpu.append((time.process_time() - started_cpu) * 1000)
     assert not at.exception, [e.value for e in at.exception]
-    print(f"AppTest, whole page per Step click at pool {args.pool} "
+    print(f"AppTest, whole page per Step click on {args.dataset} at pool {args.pool} "
           f"({'score maps' if args.scores else 'probability maps'}): median {statistics.median(times):.1f} ms, "
           f"p90 {sorted(times)[int(0.9 * len(times))]:.1f} ms over {len(times)} clicks; "
           f"process CPU time per click: median {statistics.median(cpu):.1f} ms")

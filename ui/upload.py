@@ -13,7 +13,8 @@ Where the data lives, and where it never goes:
   the Upload: in a thread of this process, never in the worker processes,
   never under a key the disk cache or the lab store could keep.
 
-A broken file gets a plain message and the previous data stay.
+A broken file gets a plain message and the previous data stay; so does an
+emptied upload box (the data go with the session, when the tab closes).
 """
 
 from __future__ import annotations
@@ -100,7 +101,7 @@ def error(state: LabState) -> Optional[str]:
     return state.extra.get("upload_error")
 
 
-def _use(state: LabState, upload: Optional[Upload]) -> None:
+def _use(state: LabState, upload: Upload) -> None:
     state.extra["upload"], state.extra["upload_error"] = upload, None
     for slot in state.slots.values():
         slot.key = None  # new data: every variant builds new learners at its next run
@@ -130,11 +131,6 @@ def relabel(state: LabState, label: str) -> bool:
         return False
     _use(state, Upload(upload.name, upload.table, prepared))
     return True
-
-
-def forget(state: LabState) -> None:
-    """Drop the session's data (the visitor removed the file)."""
-    _use(state, None)
 
 
 def _names(names) -> str:
@@ -176,10 +172,9 @@ def section(session: LabSession) -> Optional[int]:
     file_key, label_key = f"{session.name}.upload.file", f"{session.name}.upload.label"
 
     def read() -> None:
+        # an emptied box keeps the data: a browser replacing a file empties the box first
         file = st.session_state.get(file_key)
-        if file is None:
-            forget(state)
-        elif accept(state, file.name, file.getvalue()):
+        if file is not None and accept(state, file.name, file.getvalue()):
             st.session_state[label_key] = current(state).prepared.label
 
     def choose() -> None:
