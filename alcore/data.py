@@ -47,6 +47,9 @@ class Dataset:
     marked : numpy.ndarray of bool or None
         For scenarios: which pool points the scenario is about (the hidden
         cluster, the outliers), to highlight and count; None otherwise.
+    class_names : tuple of str or None
+        What the data calls each class (``"0"`` .. ``"9"`` for digits, a
+        file's labels for a table); None when classes are just numbered.
     """
 
     name: str
@@ -59,6 +62,7 @@ class Dataset:
     posterior: Optional[Callable[[np.ndarray], np.ndarray]] = field(default=None, repr=False)
     note: str = ""
     marked: Optional[np.ndarray] = field(default=None, repr=False)
+    class_names: Optional[tuple] = None
 
     def __post_init__(self):
         for array in (self.X_pool, self.y_pool, self.X_test, self.y_test, self.marked):
@@ -229,6 +233,8 @@ class DatasetInfo:
     default_noise: float
     two_d: bool = True
     max_pool: int = 5000
+    n_points: Optional[int] = None     # real data: how many points there are (pool + test), None for generators
+    image_shape: Optional[tuple] = None  # images: (height, width) of one point's pixels
 
 
 DATASETS: dict[str, DatasetInfo] = {
@@ -242,9 +248,11 @@ DATASETS: dict[str, DatasetInfo] = {
                     "Noise", (0.0, 0.5), 0.2),
         DatasetInfo("xor", "XOR", "Four clusters, opposite corners share a class: no straight line works.",
                     "Cluster spread", (0.2, 1.2), 0.5),
-        DatasetInfo("digits", "Digits (8x8 images)", "1,797 real handwritten digits, 10 classes, "
+        DatasetInfo("digits", "Handwritten digits", "1,797 real handwritten digits, 10 classes, "
                     "64 pixel features.", "(no noise setting)", (0.0, 0.0), 0.0, two_d=False,
-                    max_pool=1400),
+                    max_pool=1400, n_points=1797, image_shape=(8, 8)),
+        DatasetInfo("rings", "Disk in a ring", "Points spread evenly over a disk and a wide ring around it (the "
+                    "ring holds most of them): no straight line separates the two.", "Noise", (0.0, 0.5), 0.1),
         DatasetInfo("hidden_cluster", "Hidden cluster", "Two overlapping blobs and, beyond class 0's "
                     "blob, far from the boundary, a small cluster (8%) of class 1: sampling bias.",
                     "Cluster spread", (0.3, 1.5), 1.0),
@@ -258,6 +266,21 @@ DATASETS: dict[str, DatasetInfo] = {
                     (0.5, 2.0), 1.3),
     )
 }
+
+
+def _disk_in_ring(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Points uniform over a disk (radius 1, class 0) and a ring around it (radii 1.5 to 2.5, class 1), plus
+    Gaussian noise: the ring's area is four times the disk's, so it holds about 80% of the points."""
+    areas = np.array([1.0, 2.5**2 - 1.5**2])
+    ring = rng.random(n) < areas[1] / areas.sum()
+    radius = np.sqrt(np.where(ring, rng.uniform(1.5**2, 2.5**2, n), rng.uniform(0.0, 1.0, n)))  # uniform by area
+    angle = rng.uniform(0.0, 2 * np.pi, n)
+    X = np.column_stack([radius * np.cos(angle), radius * np.sin(angle)]) + noise * rng.standard_normal((n, 2))
+    return X, ring.astype(np.intp)
+
+
+#: The held-out test split's size unless a caller asks for another.
+N_TEST = 500
 
 
 def _check_int(value, name: str, low: int, high: int) -> int:
@@ -275,7 +298,7 @@ def make_dataset(
     name: str = "blobs",
     *,
     n_pool: int = 1000,
-    n_test: int = 500,
+    n_test: int = N_TEST,
     noise: Optional[float] = None,
     n_classes: int = 4,
     random_state: int = 0,
@@ -292,7 +315,7 @@ def make_dataset(
         Held-out test size.
     noise : float, optional
         Cluster spread (blobs, multiblobs, xor, hidden_cluster,
-        many_clusters, overlap), noise (moons) or the share of outliers
+        many_clusters, overlap), noise (moons, rings) or the share of outliers
         (outliers); the dataset's default when None. Ignored by digits.
     n_classes : int, default=4
         Number of classes, for ``multiblobs`` only (2 to 10).
@@ -340,6 +363,9 @@ def make_dataset(
         X, y, marked = scene.sample(n_total, rng)
         posterior = scene.posterior
         n_classes = scene.n_classes
+    elif name == "rings":
+        X, y = _disk_in_ring(n_total, noise, rng)
+        n_classes = 2
     elif name == "moons":
         X, y = make_moons(n_samples=n_total, noise=noise, random_state=int(rng.integers(2**31)))
         n_classes = 2
@@ -367,4 +393,5 @@ def make_dataset(
         posterior=posterior,
         note=info.note,
         marked=None if marked is None else marked[pool],
+        class_names=tuple(str(c) for c in range(10)) if name == "digits" else None,
     )

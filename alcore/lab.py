@@ -30,6 +30,7 @@ from alcore.data import Dataset, make_dataset
 from alcore.failures import CONDITIONS, FailureMode, get_failure
 from alcore.fixes import ReliabilityBins, apply_temperature, expected_calibration_error, reliability_bins
 from alcore.loop import ActiveLoop, LoopConfig, Race
+from alcore.registry import get_selector, get_strategy
 from alcore.stats import Estimate, estimate
 
 #: The scenarios' sizes: a live run and the measurement draw the same data.
@@ -65,6 +66,46 @@ def tuned(mode, value=None) -> FailureMode:
         return dataclasses.replace(mode, seed_size=int(value))
     setting = tuple((key, float(value) if key == knob.setting else old) for key, old in mode.fix.setting)
     return dataclasses.replace(mode, fix=dataclasses.replace(mode.fix, setting=setting))
+
+
+def variant(mode, *, strategy: Optional[str] = None, selector: Optional[str] = None, fix=None) -> FailureMode:
+    """A failure's scenario with another learner, or with another failure's fix.
+
+    The scenario, its model, its starting labels, its queries and its metric
+    stay; what changes is who picks (to ask which strategies fall for the
+    failure) or which fix is switched on (to ask where a fix helps and where
+    it costs).
+
+    Parameters
+    ----------
+    mode : str or FailureMode
+        The failure whose scenario runs.
+    strategy, selector : str, optional
+        The learner's strategy and batch selector (registry names) instead of
+        the record's own.
+    fix : str or FailureMode, optional
+        A failure whose fix, at its own setting, replaces this one's.
+
+    Returns
+    -------
+    FailureMode
+
+    Examples
+    --------
+    >>> variant("outlier_attraction", strategy="entropy").settings("off")["strategy"]
+    'entropy'
+    >>> variant("cold_start", fix="sampling_bias").settings("on")["epsilon"]
+    0.2
+    """
+    mode = get_failure(mode)
+    changes = {}
+    if strategy is not None:
+        changes["strategy"] = get_strategy(strategy).name
+    if selector is not None:
+        changes["selector"] = get_selector(selector).name
+    if fix is not None:
+        changes["fix"] = get_failure(fix).fix
+    return dataclasses.replace(mode, **changes)
 
 
 def config(mode, condition: str) -> LoopConfig:

@@ -238,6 +238,10 @@ class ActiveLoop:
             raise ValueError(f"y_test must have one label per row of X_test ({self.X_test.shape[0]}).")
         if self.X_test.shape[1] != self.X_pool.shape[1]:
             raise ValueError("X_test must have as many features as X_pool.")
+        limit = MODELS[config.model].max_features
+        if limit is not None and self.X_pool.shape[1] > limit:
+            raise ValueError(f"{MODELS[config.model].label} takes at most {limit} features and this data has "
+                             f"{self.X_pool.shape[1]}: pick another model.")
         self.n_classes = int(n_classes)
         self.config = config
         self.strategy = get_strategy(config.strategy)

@@ -12,7 +12,7 @@ selector turns those utilities and the context into ``k`` candidate indices.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Optional
 
 import numpy as np
 from sklearn.base import BaseEstimator
@@ -224,6 +224,9 @@ class ModelSpec:
     samples_posterior : bool
         True when the model can draw posterior samples (``sample_proba``),
         which BALD and BatchBALD need.
+    max_features : int, optional
+        The most features it takes (None: any number); the loop refuses
+        wider data with a ValueError that says so.
     """
 
     name: str
@@ -231,6 +234,7 @@ class ModelSpec:
     description: str
     build: Callable[[int], BaseEstimator]
     samples_posterior: bool = False
+    max_features: Optional[int] = None
 
 
 def sampling_models() -> list[str]:
@@ -277,6 +281,7 @@ MODELS: dict[str, ModelSpec] = {
             "Curved logistic regression",
             "Logistic regression on cubic features: a boundary that can bend.",
             _poly_logreg,
+            max_features=10,  # every product of up to three features: 286 columns for 10, 47,905 for 64 pixels
         ),
         ModelSpec("svm_rbf", "RBF SVM", "A kernel SVM with Platt-scaled probabilities; bends freely.", _svm),
         ModelSpec("knn", "k-nearest neighbours", "Votes of the 5 nearest labeled points, by distance.", _knn),

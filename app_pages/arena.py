@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from alcore.registry import STRATEGIES
+from alcore.failures import queried_points
+from alcore.registry import DATASETS, STRATEGIES
 from alcore.stats import number, summarize_race
 from ui import controls, figures, live, verdicts
+from ui import upload as uploads
 from ui.labs import arena as spec
+
+THUMBNAILS = 6  # the last queries shown as images, per learner
 
 
 def sidebar(session) -> None:
@@ -45,6 +49,48 @@ def step(view, last: bool) -> None:
     view.race.step()
 
 
+def build(values, seed):
+    """The learners; on a visitor's file, the file in this session (a note while there is none)."""
+    if values["ds"] != controls.UPLOAD:
+        return spec.build(values, seed)
+    upload = uploads.of_lab(spec.NAME)
+    if upload is None:
+        raise live.NotReady("Choose a CSV file under **Data** in the sidebar to race on your own data. (A link to "
+                            "someone else's upload cannot bring their file: it stays in their session.)")
+    return spec.build(values, seed, data=upload.dataset(values["pool"], seed))
+
+
+def thumbnails(view, loop) -> dict:
+    """For image data: the learner's last queries (its starting labels before any), newest first."""
+    shape = getattr(DATASETS.get(view.values["ds"]), "image_shape", None)
+    if shape is None:
+        return {}
+    picks, caption = queried_points(loop)[::-1][:THUMBNAILS], "Last asked, newest first (frame: its true class)"
+    if not picks.size:
+        picks, caption = loop.labeled_indices[:THUMBNAILS], "Starting labels (no query yet)"
+    images = view.race.dataset.X_pool[picks].reshape(-1, *shape)
+    labels = view.race.dataset.y_pool[picks]
+    return dict(strip=figures.png_data_uri(figures.image_strip(images, labels)), strip_caption=caption)
+
+
+def picture_caption(view, show_scores: bool) -> str:
+    """What the panels show: the model's map over 2-D data, or the pool on an embedding."""
+    if not view.embedded:
+        return ("Dark purple is where the strategy most wants a label (scaled per panel); the ring is the point it "
+                "just asked for. Grey dots are unlabeled, coloured dots labeled." if show_scores else
+                "The colour is the class the model predicts, pale where it is unsure; the dark line is its decision "
+                "boundary. Grey dots are unlabeled, coloured dots labeled, the ring is the newest query.")
+    embedding, features = view.embedding(), view.race.dataset.n_features
+    where = ("t-SNE, computed once for all the images: similar images sit close together, but distances between "
+             "clusters mean little" if embedding.method == "t-SNE" else
+             f"PCA, the two directions of largest spread, which keep {embedding.kept:.0%} of the variance")
+    colour = ("its colour is the strategy's score (dark purple: it most wants that label)" if show_scores else
+              "its colour is the class the model predicts for it, pale where it is unsure")
+    return (f"With {features} features there is no plane to paint the model's map on, so each small dot is a pool "
+            f"point placed by {where}, and {colour}. Big dots with white rims are labeled, in their true class; the "
+            "ring is the newest query.")
+
+
 def draw(view) -> None:
     race, show_scores = view.race, st.toggle(
         "Show acquisition scores", key=view.key("scores"),
@@ -61,13 +107,9 @@ def draw(view) -> None:
             else:
                 scores, subtitle = view.score_map(loop), subtitle + " · where it will ask next"
         newest = loop.history[-1].queried if race.rounds > 0 else None
-        picture = view.picture(loop, grid_scores=scores, X_new=None if newest is None else race.dataset.X_pool[newest])
-        items.append(figures.Panel(name, subtitle, picture))
-    live.panels(items, caption=(
-        "Dark purple is where the strategy most wants a label (scaled per panel); the ring is the point it just "
-        "asked for. Grey dots are unlabeled, coloured dots labeled." if show_scores else
-        "The colour is the class the model predicts, pale where it is unsure; the dark line is its decision "
-        "boundary. Grey dots are unlabeled, coloured dots labeled, the ring is the newest query."))
+        picture = view.picture(loop, grid_scores=scores, new=newest)
+        items.append(figures.Panel(name, subtitle, picture, **thumbnails(view, loop)))
+    live.panels(items, caption=picture_caption(view, show_scores))
     live.curves(view, {name: loop.curve for name, loop in race.loops.items()},
                 x_range=(0, view.values["budget"] + 1),
                 caption="Test accuracy after each label in this race; the dotted line is now. One race is one roll "
@@ -120,8 +162,9 @@ live.render(live.Lab(
     intro="Two learners get the same pool, the same starting labels and the same test set. Each step, each one "
           "asks for a label. **A** picks with an active-learning strategy; **B** is random sampling unless you "
           "change it. Who learns faster?",
-    build=spec.build, rebuild_on=spec.REBUILD_ON, budget=lambda values: values["budget"], sidebar=sidebar,
-    status=status, step=step, draw=draw, measurement=spec.measurement, verdict=verdict, describe=describe,
+    build=build, rebuild_on=spec.REBUILD_ON, budget=lambda values: values["budget"], sidebar=sidebar,
+    status=status, step=step, draw=draw, measurement=lambda values: spec.measurement(values, uploads.of_lab(spec.NAME)),
+    verdict=verdict, describe=describe,
     explain=(
         "- **Grey dots** are the pool: points nobody has labeled yet. **Coloured dots** are labeled, in the colour "
         "of their class. The **ring** is the point asked for in the last step.\n"
@@ -130,5 +173,8 @@ live.render(live.Lab(
         "- **Show acquisition scores** swaps in the strategy's view: dark purple where a label would be worth "
         "most to it. Uncertainty strategies love the boundary; random has no favourites, so its map is blank.\n"
         "- Both panels use the same pool, the same starting labels and the same test set, so any difference "
-        "comes from which points each learner chose."),
+        "comes from which points each learner chose.\n"
+        "- With more than two features (the digits, most files) there is no background to paint: each pool point "
+        "is a dot coloured by the model, placed on a 2-D map of the data; the caption under the panels says which "
+        "map. For images, the last images each learner asked about sit under its panel."),
 ))

@@ -11,13 +11,14 @@ from __future__ import annotations
 import streamlit as st
 
 from alcore import lab
-from alcore.failures import FAILURES, queried_points
+from alcore.failures import ACCURACY, FAILURES, queried_points
 from alcore.registry import DATASETS, MODELS, STRATEGIES
 from alcore.stats import number
-from ui import controls, figures, live, verdicts
+from ui import controls, figures, jobs, live, verdicts
 from ui.labs import failures as spec
 
 CONDITIONS = {"off": "Fix off", "on": "Fix on", "random": "Random sampling"}
+VERSUS = {"worse": "**falls for it more**", "better": "better", "same": "no clear difference", "reference": "(reference)"}
 
 
 def sidebar(session) -> None:
@@ -183,6 +184,55 @@ def verdict(view, results) -> None:
                 + (f" --knob {mode.fix_value:g}" if knob is not None else "") + f" --seeds {n_seeds}", language="bash")
 
 
+def stored(pair: dict):
+    """A pair of stored measurements (fix off and on), or None when one is not stored."""
+    results = {condition: jobs.request(key, start=False)[0] for condition, key in pair.items()}
+    return None if any(result is None for result in results.values()) else results
+
+
+def tables(view) -> None:
+    """Other learners on this scenario, and this fix on every scenario: stored 20-seed measurements."""
+    name = view.values["tab"]
+    record, seeds = FAILURES[name], spec.TABLE_SEEDS
+    learners = {learner: stored(pair) for learner, pair in spec.strategy_keys(name).items()}
+    elsewhere = {scenario: stored(pair) for scenario, pair in spec.elsewhere_keys(name).items()}
+    if any(result is None for result in (*learners.values(), *elsewhere.values())):
+        st.caption("The tables of other learners and other scenarios are not stored yet (`python "
+                   "bench/measure_labs.py` measures them).")
+        return
+    metric = record.metric
+    st.subheader("Which learners fall for it")
+    st.caption(f"This scenario, {seeds} seeds, each learner with the fix off and on ({record.fix_text}, the tab's "
+               "default, whatever the slider says). Mean (95% interval). The last column compares the fix-off "
+               "learner with random sampling on the same seeds; this tab's learner is in bold.")
+    rows = spec.strategy_rows(name, learners)
+    lines = [f"| Learner | {metric.head}, fix off | fix on | against random |", "|---|---|---|---|"]
+    for row in rows:
+        label = f"**{row.label} (this tab)**" if row.own else row.label
+        lines.append(f"| {label} | {verdicts.metric_value(metric, row.off)} | {verdicts.metric_value(metric, row.on)} "
+                     f"| {VERSUS[row.versus_random]} |")
+    st.markdown("\n".join(lines))
+    st.info(verdicts.strategies_sentence(record.symptom, metric, record.fix_text, rows), icon=":material/groups:")
+    st.subheader(f"Where {record.fix.name} helps, and where it costs")
+    st.caption(f"{verdicts.capital(record.fix_text)} switched on in every scenario of this lab, each run by its own "
+               f"learner, {seeds} seeds, paired with the fix off. Each row is measured by that scenario's own figure.")
+    rows = spec.elsewhere_rows(elsewhere)
+    lines = ["| Scenario | Its figure: fix off → on | Change | Final accuracy | So |", "|---|---|---|---|---|"]
+    outcomes = []
+    for row in rows:
+        mode = FAILURES[row.scenario]
+        outcome = verdicts.fix_outcome(row.effect, row.cost)
+        where = mode.label.lower() + (" (its own)" if row.scenario == name else "")
+        outcomes.append((where, outcome))
+        lines.append(f"| {mode.label}{' (this tab)' if row.scenario == name else ''} | {row.metric.head}: "
+                     f"{verdicts.metric_value(row.metric, row.effect.off)} → "
+                     f"{verdicts.metric_value(row.metric, row.effect.on)} | "
+                     f"{verdicts.metric_change(row.metric, row.effect.difference)} | "
+                     f"{verdicts.metric_change(ACCURACY, row.cost.difference)} | {outcome} |")
+    st.markdown("\n".join(lines))
+    st.info(verdicts.elsewhere_sentence(record.fix_text, outcomes), icon=":material/swap_horiz:")
+
+
 live.render(live.Lab(
     name=spec.NAME, title="When active learning fails", params=spec.PARAMS,
     intro="Active learning chooses its own training data, and that can go wrong in four classic ways. Each tab sets "
@@ -191,7 +241,7 @@ live.render(live.Lab(
           "measurement below: what the fix does over many seeds, including when it does not help.",
     variants=spec.VARIANTS, variant_label=lambda name: FAILURES[name].label, header=header,
     build=spec.build, rebuild_on=spec.REBUILD_ON, replay=True, sidebar=sidebar, status=status, step=step, draw=draw,
-    measurement=spec.measurement, verdict=verdict,
+    measurement=spec.measurement, verdict=verdict, after_verdict=tables,
     measurement_title=lambda values: f"Measured over {values['seeds']} seeds",
     step_help="Both learners ask for one more label.",
 ))

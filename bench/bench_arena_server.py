@@ -12,7 +12,7 @@ Arena's default measurement (20 seeds to 100 labels, pool 1,000) computed
 cold in this process with one BLAS thread, as a worker computes it, beside
 the estimate the page shows (``ui.measure.estimated_seconds``).
 
-    python bench/bench_arena_server.py [--clicks 30] [--pool 2000] [--scores] [--race]
+    python bench/bench_arena_server.py [--clicks 30] [--pool 2000] [--scores] [--race] [--dataset digits]
 """
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ def main() -> None:
     parser.add_argument("--clicks", type=int, default=30)
     parser.add_argument("--pool", type=int, default=2000)
     parser.add_argument("--scores", action="store_true", help="show the acquisition-score maps")
+    parser.add_argument("--dataset", default="blobs", help="the Arena's dataset (blobs, digits...)")
     parser.add_argument("--race", action="store_true", help="also time the 20-seed measurement (cold)")
     args = parser.parse_args()
 
@@ -73,7 +74,7 @@ def main() -> None:
     script_runner.exec_func_with_error_handling = timed
 
     started = time.perf_counter()
-    at = open_page("arena", timeout=600, pool=args.pool, budget=100, scores=int(args.scores))
+    at = open_page("arena", timeout=600, ds=args.dataset, pool=args.pool, budget=100, scores=int(args.scores))
     print(f"first run and the page's measurement over seeds at pool {args.pool}: "
           f"{time.perf_counter() - started:.1f} s (a warm disk cache makes it quick)")
     at.button(key="arena.run.step").click().run()  # warm-up
@@ -85,7 +86,7 @@ def main() -> None:
         times.append((time.perf_counter() - started) * 1000)
         cpu.append((time.process_time() - started_cpu) * 1000)
     assert not at.exception, [e.value for e in at.exception]
-    print(f"AppTest, whole page per Step click at pool {args.pool} "
+    print(f"AppTest, whole page per Step click on {args.dataset} at pool {args.pool} "
           f"({'score maps' if args.scores else 'probability maps'}): {spread(times)}; "
           f"process CPU per click: median {statistics.median(cpu):.0f} ms")
     print(f"script run (the page's own work, whole page) per click: {spread(script_ms)}")

@@ -30,12 +30,15 @@ LABS = {"arena": arena, "batch": batch, "failures": failures, "zoo": zoo}
 
 
 def stored_keys(labs=LABS) -> list:
-    """Every key the labs want stored, once each, in a stable order."""
+    """Every key the labs want stored, once each, in a stable order: each lab's measurement at its
+    ``stored_settings()``, and the keys of its ``stored_keys()`` when it has one."""
     keys = {}
     for spec in labs.values():
         for values in spec.stored_settings():
             for key in spec.measurement(values).values():
                 keys.setdefault(measure.key_text(key), key)
+        for key in getattr(spec, "stored_keys", list)():  # tables a lab shows beside its settings' measurement
+            keys.setdefault(measure.key_text(key), key)
     return list(keys.values())
 
 

@@ -13,7 +13,9 @@ from typing import Callable, Mapping, Optional, Sequence
 
 import streamlit as st
 
+from alcore.data import N_TEST
 from alcore.registry import DATASETS, MODELS, STRATEGIES
+from ui import upload as uploads
 from ui.params import Param
 from ui.session import LabSession
 
@@ -21,6 +23,9 @@ from ui.session import LabSession
 SPEEDS = {"slow": 1.5, "normal": 0.8, "fast": 0.4}
 #: Actions of :func:`run_buttons`.
 ACTIONS = ("step", "run10", "play", "pause", "reset", "new_seed")
+#: The dataset choice for a visitor's own file (:mod:`ui.upload`), and how the select shows it.
+UPLOAD, UPLOAD_LABEL = "upload", "Your own data (CSV)"
+POOL_STEP = 100
 
 
 def two_d_datasets() -> list[str]:
@@ -38,13 +43,23 @@ def labels(registry: Mapping) -> dict:
     return {name: entry.label for name, entry in registry.items()}
 
 
+def dataset_labels(names: Sequence[str]) -> dict:
+    """Dataset choices -> the labels people see (an upload included)."""
+    return {name: UPLOAD_LABEL if name == UPLOAD else DATASETS[name].label for name in names}
+
+
 # -- the settings of these widgets ----------------------------------------------------------------
 
-def data_params(*, init: int, max_pool: int) -> tuple[Param, ...]:
-    """The settings of :func:`data_section`: dataset, noise, classes, pool size, starting labels."""
-    datasets = tuple(two_d_datasets())
+def data_params(*, init: int, max_pool: int, datasets: Optional[Sequence[str]] = None) -> tuple[Param, ...]:
+    """The settings of :func:`data_section`: dataset, noise, classes, pool size, starting labels.
+
+    ``datasets`` are the choices (the 2-D ones when None); they may hold data
+    without a 2-D picture of its own (digits) and :data:`UPLOAD`, a visitor's
+    own file, if the lab draws such data and builds learners on an upload.
+    """
+    datasets = tuple(two_d_datasets() if datasets is None else datasets)
     return (
-        Param("ds", "blobs", choices=datasets, label="dataset", labels=labels(DATASETS)),
+        Param("ds", "blobs", choices=datasets, label="dataset", labels=dataset_labels(datasets)),
         Param("noise", 1.0, low=0.0, high=2.0, digits=2, label="noise"),
         Param("classes", 4, low=3, high=10, label="number of classes"),
         Param("pool", 1000, low=200, high=max_pool, label="pool size"),
@@ -82,29 +97,45 @@ def dataset_kwargs(values: Mapping) -> dict:
 # -- data ---------------------------------------------------------------------------------------------
 
 def data_section(session: LabSession) -> None:
-    """The sidebar's Data section: dataset, its noise knob (clamped to its range), classes where
-    the dataset has them, pool size (clamped to what it can draw) and starting labels."""
+    """The sidebar's Data section: dataset (the choices of the lab's ``ds`` setting), its noise knob
+    (clamped to its range; none for real data), classes where the dataset has them, pool size
+    (clamped to what it can draw) and starting labels. For :data:`UPLOAD`, the uploader and what it
+    read (:func:`ui.upload.section`) instead of the dataset's knobs."""
     st.header("Data")
+    names = session.by_name["ds"].choices
+    shown = dataset_labels(names)
 
     def new_dataset() -> None:  # a new dataset starts from its own default noise (ranges differ)
-        session.set(noise=DATASETS[st.session_state[session.key("ds")]].default_noise)
+        chosen = st.session_state[session.key("ds")]
+        if chosen in DATASETS:
+            session.set(noise=DATASETS[chosen].default_noise)
 
-    dataset = st.selectbox("Dataset", two_d_datasets(), key=session.key("ds"), on_change=new_dataset,
-                           format_func=lambda name: DATASETS[name].label)
-    info = DATASETS[dataset]
-    st.caption(info.note)
-    low, high = info.noise_range
-    session.clamp("noise", low, high)
-    st.slider(info.noise_label, float(low), float(high), step=0.05, key=session.key("noise"), format="%.2f")
-    st.caption("More spread means the classes overlap more, so even a perfect model makes mistakes.")
-    if dataset == "multiblobs":
-        st.slider("Classes", 3, 10, key=session.key("classes"))
-        st.caption("Each class is one cluster on a circle; more classes, more boundaries to find.")
+    dataset = st.selectbox("Dataset", names, key=session.key("ds"), on_change=new_dataset,
+                           format_func=lambda name: shown[name])
     pool = session.by_name["pool"]
-    top = int(min(pool.high, info.max_pool))
-    session.clamp("pool", pool.low, top)
-    st.slider("Pool size", int(pool.low), top, step=100, key=session.key("pool"))
-    st.caption("Unlabeled points the learners can ask about (a separate test set scores them).")
+    if dataset == UPLOAD:
+        top = uploads.section(session)
+    else:
+        info = DATASETS[dataset]
+        st.caption(info.note)
+        low, high = info.noise_range
+        if high == low:  # real data has no noise knob: nothing to adjust, nothing to say
+            session.set(noise=float(low))
+        else:
+            session.clamp("noise", low, high)
+            st.slider(info.noise_label, float(low), float(high), step=0.05, key=session.key("noise"), format="%.2f")
+            st.caption("More spread means the classes overlap more, so even a perfect model makes mistakes.")
+        if dataset == "multiblobs":
+            st.slider("Classes", 3, 10, key=session.key("classes"))
+            st.caption("Each class is one cluster on a circle; more classes, more boundaries to find.")
+        top = int(min(pool.high, info.max_pool, info.n_points - N_TEST if info.n_points else pool.high))
+    if top is not None and top < pool.low:
+        st.caption(f"Pool: all {top:,} rows that are not held out for testing.")
+    elif top is not None:
+        top = int(pool.low + POOL_STEP * ((min(top, pool.high) - pool.low) // POOL_STEP))
+        session.clamp("pool", pool.low, top)
+        st.slider("Pool size", int(pool.low), top, step=POOL_STEP, key=session.key("pool"))
+        st.caption("Unlabeled points the learners can ask about (a separate test set scores them).")
     st.slider("Starting labels", 2, 20, key=session.key("init"))
     st.caption("Labels every learner gets before it starts asking, a few from each class; the same for all.")
 

@@ -480,18 +480,7 @@ def panel_picture(grid_probs: np.ndarray, bounds: Sequence[float], *, X_labeled,
         for x, y, fill in zip(*_to_pixels(X_scored, bounds, height, width), fills):
             draw.rectangle([x - h, y - h, x + h, y + h], fill=tuple(fill), outline=INK, width=max(1, round(scale)))
     picture = np.array(image)
-    cx, cy = _to_pixels(X_labeled, bounds, height, width)
-    classes = np.asarray(y_labeled, dtype=int).ravel()
-    palette = np.array([hex_to_rgb(colours[c % len(colours)]) for c in range(max(classes.max(initial=0) + 1, 1))],
-                       dtype=np.float32)
-    radius = LABELED_RADIUS * scale
-    _stamp(picture, cx, cy, np.full((cx.size, 3), 255.0, dtype=np.float32), radius + LABELED_OUTLINE * scale)
-    _stamp(picture, cx, cy, palette[classes], radius)
-    if X_new is not None and len(X_new):
-        nx, ny = _to_pixels(X_new, bounds, height, width)
-        ring = RING_RADIUS * scale
-        _stamp(picture, nx, ny, np.full((nx.size, 3), 255.0, dtype=np.float32), ring + 1.2 * scale, ring - (RING_WIDTH + 1.0) * scale)
-        _stamp(picture, nx, ny, np.tile(np.array(INK, dtype=np.float32), (nx.size, 1)), ring, ring - RING_WIDTH * scale)
+    nx, ny = _labeled_and_new(picture, bounds, X_labeled, y_labeled, X_new, scale, colours)
     picture = Image.fromarray(picture)
     if numbered and X_new is not None and len(X_new):
         draw = ImageDraw.Draw(picture)
@@ -500,6 +489,172 @@ def panel_picture(grid_probs: np.ndarray, bounds: Sequence[float], *, X_labeled,
         for order, (x, y) in enumerate(_label_positions(nx, ny, (height, width), text_size), start=1):
             draw.text((x, y), str(order), fill=INK, font=font, stroke_width=2, stroke_fill=(255, 255, 255))
     return np.asarray(picture)
+
+
+def _class_palette(n_classes: int, colours: Sequence[str]) -> np.ndarray:
+    """(n_classes, 3) float32 class colours."""
+    return np.array([hex_to_rgb(colours[c % len(colours)]) for c in range(max(n_classes, 1))], dtype=np.float32)
+
+
+def _labeled_and_new(picture: np.ndarray, bounds: Sequence[float], X_labeled, y_labeled, X_new, scale: float,
+                     colours: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Stamp the labeled points (class-coloured disks, white rims) and ring the newest, in place;
+    returns the rings' pixel centres."""
+    height, width = picture.shape[:2]
+    cx, cy = _to_pixels(X_labeled, bounds, height, width)
+    classes = np.asarray(y_labeled, dtype=int).ravel()
+    radius = LABELED_RADIUS * scale
+    _stamp(picture, cx, cy, np.full((cx.size, 3), 255.0, dtype=np.float32), radius + LABELED_OUTLINE * scale)
+    _stamp(picture, cx, cy, _class_palette(classes.max(initial=0) + 1, colours)[classes], radius)
+    if X_new is None or not len(X_new):
+        return np.empty(0), np.empty(0)
+    nx, ny = _to_pixels(X_new, bounds, height, width)
+    ring = RING_RADIUS * scale
+    _stamp(picture, nx, ny, np.full((nx.size, 3), 255.0, dtype=np.float32), ring + 1.2 * scale,
+           ring - (RING_WIDTH + 1.0) * scale)
+    _stamp(picture, nx, ny, np.tile(np.array(INK, dtype=np.float32), (nx.size, 1)), ring, ring - RING_WIDTH * scale)
+    return nx, ny
+
+
+# -- data without a 2-D picture of its own: the pool on an embedding, images as thumbnails --------------
+
+POOL_DOT_RADIUS, POOL_DOT_RIM = 2.6, 1.0
+LEGEND_HEIGHT, LEGEND_SWATCH = 28, 12
+EMBEDDING_BACKGROUND = (250, 250, 251)
+
+
+def embedding_picture(points: np.ndarray, bounds: Sequence[float], pool_probs: np.ndarray, *, labeled,
+                      y_labeled, new=None, pool_scores: Optional[np.ndarray] = None,
+                      long_side: int = PANEL_SIDE, colours: Sequence[str] = CLASS_COLOURS) -> np.ndarray:
+    """A learner's picture of data drawn on a 2-D embedding: every pool point coloured by the model.
+
+    With more than two features there is no plane to paint the model's map
+    on, so each pool point is painted instead: the colour of the class the
+    model predicts for it, pale where it is unsure (as :func:`probability_rgb`
+    tints a map), or its acquisition score (white to purple, as
+    :func:`score_rgb`). Labeled points are disks in their class colour with a
+    white rim, the newest queries ringed, as in :func:`panel_picture`.
+
+    Parameters
+    ----------
+    points : numpy.ndarray of shape (n_pool, 2)
+        Every pool point's place in the picture (an embedding).
+    bounds : (x_min, x_max, y_min, y_max)
+        Of the picture, in the embedding's coordinates.
+    pool_probs : numpy.ndarray of shape (n_pool, C)
+        The model's probabilities at every pool point.
+    labeled : array-like of int
+        Pool indices of the labeled points.
+    y_labeled : array-like of int
+        Their labels.
+    new : array-like of int, optional
+        Pool indices of the newest queries, ringed.
+    pool_scores : numpy.ndarray of shape (n_pool,), optional
+        Acquisition scores, shown instead of the predictions.
+    long_side : int
+    colours : sequence of str
+
+    Returns
+    -------
+    numpy.ndarray of shape (h, w, 3), uint8
+    """
+    points = np.asarray(points, dtype=float)
+    height, width = image_size(bounds, long_side)
+    scale = long_side / PANEL_SIDE
+    picture = np.empty((height, width, 3), dtype=np.uint8)
+    picture[:] = EMBEDDING_BACKGROUND
+    probs = np.asarray(pool_probs, dtype=float)
+    if pool_scores is None:
+        n_classes = probs.shape[1]
+        confidence = np.clip((probs.max(axis=1) - 1 / n_classes) / (1 - 1 / n_classes), 0, 1)[:, None]
+        strength = 0.25 + 0.75 * confidence  # a dot as pale as a map's white would vanish: keep some colour
+        fill = 255 * (1 - strength) + _class_palette(n_classes, colours)[probs.argmax(axis=1)] * strength
+    else:
+        fill = score_rgb(pool_scores)
+    cx, cy = _to_pixels(points, bounds, height, width)
+    radius = POOL_DOT_RADIUS * scale
+    _stamp(picture, cx, cy, np.tile(np.array(POOL_GREY, dtype=np.float32), (cx.size, 1)), radius + POOL_DOT_RIM * scale)
+    _stamp(picture, cx, cy, fill.astype(np.float32), radius)
+    labeled = np.asarray(labeled, dtype=np.intp)
+    _labeled_and_new(picture, bounds, points[labeled], y_labeled, None if new is None else points[np.asarray(new)],
+                     scale, colours)
+    return picture
+
+
+def legend_band(names: Sequence[str], width: int, *, colours: Sequence[str] = CLASS_COLOURS,
+                long_side: int = PANEL_SIDE) -> np.ndarray:
+    """A strip naming each class beside its colour, to put under a picture, (h, width, 3) uint8.
+
+    Names are drawn as pixels (never read as markup) and cut to 14 characters;
+    they wrap onto more rows when they do not fit.
+    """
+    scale = long_side / PANEL_SIDE
+    font = _font(int(round(13 * scale)))
+    swatch, gap, row_height = LEGEND_SWATCH * scale, 14 * scale, LEGEND_HEIGHT * scale
+    entries, x, rows = [], 8 * scale, 0
+    for c, name in enumerate(names):
+        text = name if len(name) <= 14 else name[:13] + "…"
+        size = swatch + 5 * scale + font.getlength(text)
+        if x + size > width - 8 * scale and x > 8 * scale:
+            x, rows = 8 * scale, rows + 1
+        entries.append((x, rows, text, colours[c % len(colours)]))
+        x += size + gap
+    band = Image.new("RGB", (width, int(round(row_height * (rows + 1)))), (255, 255, 255))
+    draw = ImageDraw.Draw(band)
+    for x, row, text, colour in entries:
+        top = row * row_height + (row_height - swatch) / 2
+        draw.rectangle([x, top, x + swatch, top + swatch], fill=hex_to_rgb(colour))
+        draw.text((x + swatch + 5 * scale, top + swatch / 2), text, fill=INK, font=font, anchor="lm")
+    return np.asarray(band)
+
+
+def with_legend(picture: np.ndarray, names: Sequence[str], colours: Sequence[str] = CLASS_COLOURS) -> np.ndarray:
+    """The picture with :func:`legend_band` under it."""
+    return np.vstack([picture, legend_band(names, picture.shape[1], colours=colours)])
+
+
+def image_strip(images: np.ndarray, labels: Sequence[int], *, zoom: int = 5,
+                colours: Sequence[str] = CLASS_COLOURS) -> np.ndarray:
+    """Thumbnails of image data in a row, crisp: each pixel a zoom x zoom block (no blur).
+
+    Parameters
+    ----------
+    images : numpy.ndarray of shape (k, h, w)
+        Pixel intensities, 0 (paper) to 1 (ink).
+    labels : sequence of int
+        Each image's class: the colour of its frame and the number under it.
+    zoom : int
+        Screen pixels per image pixel.
+    colours : sequence of str
+
+    Returns
+    -------
+    numpy.ndarray of shape (H, W, 3), uint8
+        White when there are no images.
+    """
+    images = np.clip(np.asarray(images, dtype=float), 0.0, 1.0)
+    frame, gap, caption = 3, 6, 16
+    k, h, w = images.shape if images.size else (0, 8, 8)
+    cell_w, cell_h = w * zoom + 2 * frame, h * zoom + 2 * frame
+    strip = Image.new("RGB", (max(1, k * (cell_w + gap) - gap), cell_h + caption), (255, 255, 255))
+    draw = ImageDraw.Draw(strip)
+    font = _font(12)
+    for i, (image, label) in enumerate(zip(images, labels)):
+        left = i * (cell_w + gap)
+        draw.rectangle([left, 0, left + cell_w - 1, cell_h - 1], fill=hex_to_rgb(colours[int(label) % len(colours)]))
+        ink = np.round(255 * (1 - image)).astype(np.uint8)  # dark ink on white paper
+        tile = np.kron(ink, np.ones((zoom, zoom), dtype=np.uint8))
+        strip.paste(Image.fromarray(tile, mode="L").convert("RGB"), (left + frame, frame))
+        draw.text((left + cell_w / 2, cell_h + caption / 2), str(label), fill=INK, font=font, anchor="mm")
+    return np.asarray(strip)
+
+
+def png_data_uri(rgb: np.ndarray) -> str:
+    """Encode an (h, w, 3) uint8 image as a ``data:image/png;base64,...`` URI: lossless, for pixel
+    art such as :func:`image_strip` (JPEG would blur its hard edges)."""
+    buffer = io.BytesIO()
+    Image.fromarray(rgb, mode="RGB").save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 @lru_cache(maxsize=8)
@@ -518,11 +673,18 @@ class Panel:
         Markdown (a few words; may hold **bold**).
     picture : str
         :func:`jpeg_data_uri` of :func:`panel_picture`.
+    strip : str
+        Optional: a data URI of a picture to show under it (for example
+        :func:`image_strip` of the newest queries); empty for none.
+    strip_caption : str
+        Plain text under ``strip``.
     """
 
     title: str
     subtitle: str
     picture: str
+    strip: str = ""
+    strip_caption: str = ""
 
 
 # -- the probability simplex of three classes (the zoo) ------------------------------------------------------

@@ -85,6 +85,82 @@ class Job:
         return None
 
 
+@dataclass(eq=False)
+class PrivateJob(Job):
+    """A measurement of data that must stay in one visitor's session (a file they uploaded).
+
+    Pages hand it to :func:`request` in place of a key, and read it like any
+    job (``progress``, ``started``, ``done``...). It differs from a keyed job
+    in where its data and its result live:
+
+    - its seeds run one after another in a thread of this process, on data
+      the job holds itself (``one_seed(seed)``, a closure over that data):
+      nothing is pickled to a worker process, and the key names no data
+      (``key`` is a plain description, for messages);
+    - its result stays on this object, which only the session that made it
+      holds: it is never written to the disk cache or the lab store, and the
+      scheduler never sees it, so no other session can ask for it;
+    - nobody looking at it for :data:`ABANDONED` seconds stops its thread
+      (finished seeds are kept; the next :meth:`request` resumes it).
+
+    Attributes
+    ----------
+    one_seed : callable
+        ``one_seed(seed) -> that seed's result``.
+    combine : callable
+        ``combine([one result per seed]) -> the measurement``.
+    """
+
+    one_seed: Any = None
+    combine: Any = None
+    _thread: Optional[threading.Thread] = field(default=None, repr=False)
+
+    def request(self, *, start: bool = True):
+        """``(result, None)`` when done, else ``(None, self)`` while it runs (or ``(None, None)``
+        when it has not started and ``start`` is False). Raises what the measurement raised."""
+        self.seen = time.monotonic()
+        if self.done.is_set():
+            if self.error is not None:
+                raise self.error
+            return self.result, None
+        if self._thread is None or not self._thread.is_alive():
+            if not start:
+                return None, None
+            self._thread = threading.Thread(target=self._run, name="private-measurement", daemon=True)
+            self._thread.start()
+        return None, self
+
+    def _run(self) -> None:
+        if self.started is None:
+            self.started = time.perf_counter()
+        try:
+            for seed in range(self.n_seeds):
+                if seed in self.results:
+                    continue
+                if time.monotonic() - self.seen > ABANDONED:
+                    return  # nobody waits for it any more
+                self.running = {seed}
+                began = time.perf_counter()
+                self.results[seed] = self.one_seed(seed)
+                self.measured.append(time.perf_counter() - began)
+                self.seconds_per_seed = sum(self.measured) / len(self.measured)
+                self.running = set()
+            self.result = measure.frozen(self.combine([self.results[s] for s in range(self.n_seeds)]))
+        except Exception as failure:  # noqa: BLE001 - handed to the page, which shows it
+            self.error = failure
+        finally:
+            self.running = set()
+        self.done.set()
+
+
+def estimated_seconds(key) -> float:
+    """Estimated seconds for a whole measurement: a key (:func:`ui.measure.estimated_seconds`) or a
+    :class:`PrivateJob`."""
+    if isinstance(key, PrivateJob):
+        return key.n_seeds * key.seconds_per_seed
+    return measure.estimated_seconds(key)
+
+
 def _worker_start() -> None:
     """In each worker process: one BLAS/OpenMP thread, and a lower CPU priority than the server."""
     from threadpoolctl import threadpool_limits
@@ -184,7 +260,10 @@ class Scheduler:
         return job.done.wait(timeout)
 
     def queue(self, job: Job) -> tuple[int, float]:
-        """(jobs that run before this one, estimated seconds until it is done)."""
+        """(jobs that run before this one, estimated seconds until it is done); a
+        :class:`PrivateJob` runs in its own thread, so nothing runs before it."""
+        if isinstance(job, PrivateJob):
+            return 0, job.remaining_seconds
         now = time.monotonic()
         with self._lock:
             waiting = [other for other in self._jobs.values()
@@ -312,6 +391,8 @@ def scheduler() -> Scheduler:
         return _scheduler
 
 
-def request(key: tuple, *, start: bool = True):
-    """:meth:`Scheduler.request` on the process's scheduler."""
+def request(key, *, start: bool = True):
+    """:meth:`Scheduler.request` on the process's scheduler, or :meth:`PrivateJob.request` for a private job."""
+    if isinstance(key, PrivateJob):
+        return key.request(start=start)
     return scheduler().request(key, start=start)

@@ -17,6 +17,10 @@ way on every page:
   container with ``key="verdict"``, below the live part so nothing above it
   moves when it arrives.
 
+Data with more than two features has no plane to paint a model's map on:
+:class:`View` then draws the pool on a 2-D embedding (:mod:`alcore.embedding`),
+each point coloured by the model, with the same calls.
+
 Pages hold layout and words only; see ``app_pages/arena.py`` for the shape.
 """
 
@@ -30,7 +34,8 @@ from typing import Any, Callable, Mapping, Optional, Sequence
 import numpy as np
 import streamlit as st
 
-from ui import controls, figures, jobs, measure
+from alcore.embedding import Embedding, pool_embedding
+from ui import controls, figures, jobs
 from ui.params import Preset, defaults
 from ui.session import LabSession, Slot
 
@@ -39,6 +44,11 @@ FIRST_WAIT = 0.5          # seconds a first look waits for a quick measurement b
 POLL = 0.5                # seconds between looks at a measurement in the background
 # Measurements estimated above this many seconds start from a button (ALAB_EXPENSIVE_SECONDS overrides it).
 EXPENSIVE_SECONDS = float(os.environ.get("ALAB_EXPENSIVE_SECONDS", 20.0))
+
+
+class NotReady(ValueError):
+    """Raised by a lab's ``build`` when it waits for something from the visitor (a file to
+    upload): the page says the message as a note, not as an error."""
 
 
 @dataclass
@@ -60,6 +70,18 @@ class View:
         """The widget key of a setting."""
         return self.session.key(name)
 
+    @property
+    def embedded(self) -> bool:
+        """True when the learners' data has no 2-D picture of its own (more than two features):
+        the pool is drawn on :meth:`embedding`, each point coloured by the model."""
+        return self.race.dataset.bounds is None
+
+    def embedding(self) -> Embedding:
+        """Where the pool is drawn when :attr:`embedded` (kept with the learners)."""
+        if "embedding" not in self.slot.data:
+            self.slot.data["embedding"] = pool_embedding(self.race.dataset)
+        return self.slot.data["embedding"]
+
     def grid(self) -> np.ndarray:
         """The model-map grid points for the learners' data (kept with the learners)."""
         if "grid" not in self.slot.data:
@@ -78,18 +100,40 @@ class View:
         return loop.predict_proba(self.grid()).reshape(GRID, GRID, -1)
 
     def score_map(self, loop) -> np.ndarray:
-        """A learner's acquisition scores on the grid, (GRID, GRID)."""
+        """A learner's acquisition scores where its picture shows them: on the grid, (GRID, GRID),
+        or at every pool point, (n_pool,), when :attr:`embedded`."""
+        if self.embedded:
+            return loop.scores(self.race.dataset.X_pool)
         return loop.scores(self.grid()).reshape(GRID, GRID)
 
-    def picture(self, loop, **points) -> str:
-        """A learner's panel picture (a JPEG data URI): its model (or ``grid_scores``) with ``points`` drawn
-        (see :func:`ui.figures.panel_picture`; the labeled points are the learner's own)."""
+    def picture(self, loop, *, new=None, **points) -> str:
+        """A learner's panel picture (a JPEG data URI): its model (or ``grid_scores``, from
+        :meth:`score_map`) with ``points`` drawn (see :func:`ui.figures.panel_picture`; the labeled
+        points are the learner's own), and a legend of the classes when the data names them.
+
+        ``new`` holds pool indices to ring (the newest queries). Data drawn on an embedding
+        (:attr:`embedded`) takes ``new`` and ``grid_scores`` only: the other marks are for 2-D data.
+        """
         data = self.race.dataset
-        grid_probs = points.pop("grid_probs", None)
-        return figures.jpeg_data_uri(figures.panel_picture(
-            self.predictions(loop) if grid_probs is None else grid_probs, data.bounds,
-            X_labeled=data.X_pool[loop.labeled_indices], y_labeled=loop.labels, pool_alpha=self.pool_alpha(),
-            **points))
+        if self.embedded:
+            unknown = set(points) - {"grid_scores"}
+            if unknown:
+                raise ValueError(f"{sorted(unknown)} are marks for 2-D data; this data is drawn on an embedding.")
+            embedding = self.embedding()
+            picture = figures.embedding_picture(
+                embedding.points, embedding.bounds, loop.predict_proba(data.X_pool), labeled=loop.labeled_indices,
+                y_labeled=loop.labels, new=new, pool_scores=points.get("grid_scores"))
+        else:
+            grid_probs = points.pop("grid_probs", None)
+            if new is not None:
+                points["X_new"] = data.X_pool[np.asarray(new, dtype=np.intp)]
+            picture = figures.panel_picture(
+                self.predictions(loop) if grid_probs is None else grid_probs, data.bounds,
+                X_labeled=data.X_pool[loop.labeled_indices], y_labeled=loop.labels, pool_alpha=self.pool_alpha(),
+                **points)
+        if data.class_names is not None:
+            picture = figures.with_legend(picture, data.class_names)
+        return figures.jpeg_data_uri(picture)
 
 
 @dataclass(frozen=True)
@@ -109,7 +153,8 @@ class Lab:
         ``build(values, seed) -> learners``: an ``alcore.loop.Race`` or
         ``RaceGroup`` (anything with ``loops``, ``dataset``, ``step()``,
         ``finished`` and ``rounds``). May raise ValueError for settings that
-        do not work together.
+        do not work together, or :class:`NotReady` while it waits for the
+        visitor (the page then shows the message as a note).
     rebuild_on : tuple of str
         Settings whose change builds new learners (a new seed always does).
     draw : callable
@@ -118,7 +163,8 @@ class Lab:
         ``status(view) -> str``: markdown after "Round N · " in the status line.
     measurement : callable, optional
         ``measurement(values) -> {part: key}``: the measurements (``ui.measure``
-        keys) behind the verdict.
+        keys, or a ``ui.jobs.PrivateJob`` for data that must stay in the
+        session) behind the verdict.
     verdict : callable, optional
         ``verdict(view, results)``: draws the verdict from ``{part: result}``,
         inside the verdict container.
@@ -138,6 +184,9 @@ class Lab:
     after_live : callable, optional
         ``after_live(view)``: what the page shows between the live part and
         the verdict (a stored table, say).
+    after_verdict : callable, optional
+        ``after_verdict(view)``: what the page shows under the verdict
+        (stored tables that do not follow the settings, say).
     variants : tuple of str
         Tabs (the ``tab`` setting holds the open one); empty for one lab.
     variant_label : callable
@@ -174,6 +223,7 @@ class Lab:
     controls: Optional[Callable[[View], None]] = None
     header: Optional[Callable[[View], None]] = None
     after_live: Optional[Callable[[View], None]] = None
+    after_verdict: Optional[Callable[[View], None]] = None
     variants: tuple = ()
     variant_label: Callable[[str], str] = str
     step: Optional[Callable[[View, bool], None]] = None
@@ -272,6 +322,9 @@ def _body(lab: Lab, session: LabSession, variant: str) -> None:
     view = _view(lab, session, variant)
     try:
         _build_if_needed(view)
+    except NotReady as waiting:
+        st.info(str(waiting), icon=":material/upload_file:")
+        return
     except ValueError as error:  # settings the engine refuses: say so, keep the page alive
         st.error(f"These settings do not work together: {error}", icon=":material/error:")
         return
@@ -283,6 +336,8 @@ def _body(lab: Lab, session: LabSession, variant: str) -> None:
         lab.after_live(_view(lab, session, variant))
     if lab.measurement is not None:
         _verdict_section(lab, session, variant)
+    if lab.after_verdict is not None:
+        lab.after_verdict(_view(lab, session, variant))
 
 
 # -- the learners -------------------------------------------------------------------------------------------
@@ -407,7 +462,9 @@ def panels(items: Sequence[figures.Panel], caption: str = "") -> None:
 
     Two panels share a row (stacked on a phone). Three or more wrap: each is
     :data:`PANEL_MIN_WIDTH` wide, so a small laptop shows two to a
-    row instead of four unreadable ones. Pictures line up at the bottom.
+    row instead of four unreadable ones. Pictures line up at the bottom. A
+    panel's strip (:attr:`ui.figures.Panel.strip`, thumbnails, say) sits
+    under its picture, at its own size, so pixel art stays crisp.
     """
     if len(items) <= 2:
         places = st.columns(len(items), gap="medium", vertical_alignment="bottom")
@@ -418,6 +475,8 @@ def panels(items: Sequence[figures.Panel], caption: str = "") -> None:
         with place:
             st.markdown(f"**{panel.title}**  \n{panel.subtitle}" if panel.subtitle else f"**{panel.title}**")
             st.image(panel.picture, width="stretch")
+            if panel.strip:
+                st.image(panel.strip, caption=panel.strip_caption or None)
     if caption:
         st.caption(caption)
 
@@ -470,7 +529,7 @@ def _verdict_section(lab: Lab, session: LabSession, variant: str) -> None:
     values = _view(lab, session, variant).values
     keys = lab.measurement(values)
     started = session.state.extra.setdefault("started", set())
-    estimate = sum(measure.estimated_seconds(key) for key in keys.values())
+    estimate = sum(jobs.estimated_seconds(key) for key in keys.values())
     allowed = estimate <= EXPENSIVE_SECONDS or tuple(keys.values()) in started
     first_look = session.state.extra.get(f"looked_at.{variant}") != keys
     session.state.extra[f"looked_at.{variant}"] = keys

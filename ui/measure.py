@@ -37,7 +37,7 @@ from typing import Any, Callable, Optional
 import numpy as np
 
 from alcore import lab, zoo
-from alcore.data import make_dataset
+from alcore.data import DATASETS, make_dataset
 from alcore.loop import LoopConfig, Race
 from alcore.registry import EER_CANDIDATES
 
@@ -105,11 +105,17 @@ ROUND_SECONDS = {"logreg": 0.00024, "poly_logreg": 0.0022, "svm_rbf": 0.0099, "k
                  "mc_dropout": 0.023, "laplace_logreg": 0.00034}
 STRATEGY_FACTOR = {"vote_entropy": 6.2, "kl_disagreement": 6.5, "egl": 1.2, "eer": 67.0, "bald": 9.2, "random": 0.86}
 SELECTOR_FACTOR = {"badge": 3.0, "batchbald": 28.0}
+# On wide data (the 64-pixel digits, ten classes) against the 2-D sets, same pool, single-threaded: linear
+# models fit a weight per pixel and class; k-NN and the forest cost about the same or less (factor 1).
+WIDE_FACTOR = {"logreg": 9.0, "laplace_logreg": 9.0, "svm_rbf": 2.0}
 
 
-def round_seconds(config: dict, n_pool: int) -> float:
-    """Estimated seconds for one round of a learner (a dict of :class:`LoopConfig` fields)."""
+def round_seconds(config: dict, n_pool: int, wide: bool = False) -> float:
+    """Estimated seconds for one round of a learner (a dict of :class:`LoopConfig` fields); ``wide``
+    for data with more than two features."""
     base = ROUND_SECONDS.get(config["model"], 0.05) * max(n_pool, 200) / 1000
+    if wide:
+        base *= WIDE_FACTOR.get(config["model"], 1.0)
     return base * STRATEGY_FACTOR.get(config["strategy"], 1.0) * SELECTOR_FACTOR.get(config["selector"], 1.0)
 
 
@@ -120,13 +126,17 @@ def race_args(data: dict, configs: dict, budget: int, seed_size: int, n_seeds: i
             int(budget), int(seed_size), int(n_seeds))
 
 
+def race_seed(data, configs: dict, budget: int, seed_size: int, seed: int) -> dict:
+    """One seed of a race on ``data`` (an :class:`alcore.data.Dataset`) to ``budget`` labels: each learner's curve."""
+    race = Race(data, configs, seed=seed, seed_size=seed_size, budget=budget)
+    race.advance(budget)
+    return {name: loop.curve for name, loop in race.loops.items()}
+
+
 def _race_seed(args: tuple, seed: int) -> dict:
     data, learners, budget, seed_size, _ = args
     configs = {name: LoopConfig(**dict(config)) for name, config in learners}
-    race = Race(make_dataset(**dict(data), random_state=seed), configs, seed=seed, seed_size=seed_size,
-                budget=budget)
-    race.advance(budget)
-    return {name: loop.curve for name, loop in race.loops.items()}
+    return race_seed(make_dataset(**dict(data), random_state=seed), configs, budget, seed_size, seed)
 
 
 def curves_over_seeds(runs: list, names) -> tuple:
@@ -147,11 +157,18 @@ def _race_combine(args: tuple, runs: list) -> tuple:
     return curves_over_seeds(runs, [name for name, _ in args[1]])
 
 
+def race_seconds(configs: dict, n_pool: int, budget: int, seed_size: int, wide: bool = False) -> float:
+    """Estimated seconds for one seed of a race (learners as dicts of :class:`LoopConfig` fields; ``wide``
+    for data with more than two features)."""
+    return sum(round_seconds(config, n_pool, wide) * max(1, (budget - seed_size) / config["batch_size"])
+               for config in configs.values())
+
+
 def _race_cost(args: tuple) -> float:
     data, learners, budget, seed_size, _ = args
-    n_pool = dict(data).get("n_pool", 1000)
-    return sum(round_seconds(dict(config), n_pool) * max(1, (budget - seed_size) / dict(config)["batch_size"])
-               for _, config in learners)
+    data = dict(data)
+    return race_seconds({name: dict(config) for name, config in learners}, data.get("n_pool", 1000), budget,
+                        seed_size, wide=not DATASETS[data["name"]].two_d)
 
 
 def failure_args(mode_name: str, knob_value, condition: str, n_seeds: int) -> tuple:
@@ -170,18 +187,40 @@ def _failure_combine(args: tuple, runs: list) -> dict:
     return {key: np.array([run[key] for run in runs]) for key in runs[0]}
 
 
-def _failure_cost(args: tuple) -> float:
-    name, knob_value, condition, _ = args
-    mode = lab.tuned(name, knob_value)
+def _mode_cost(mode, condition: str) -> float:
     config = asdict(lab.config(mode, condition))
     folds = 6.0 if config["temperature"] else 1.0  # temperature scaling refits on 5 folds per round
     return round_seconds(config, lab.N_POOL) * mode.n_queries * folds
+
+
+def _failure_cost(args: tuple) -> float:
+    name, knob_value, condition, _ = args
+    return _mode_cost(lab.tuned(name, knob_value), condition)
+
+
+def variant_args(scenario: str, condition: str, n_seeds: int, *, strategy: Optional[str] = None,
+                 selector: Optional[str] = None, fix: Optional[str] = None) -> tuple:
+    """Key arguments of a failure's scenario run by another learner or with another failure's fix
+    (:func:`alcore.lab.variant`; None keeps the record's own), in a condition, over seeds."""
+    return (scenario, strategy, selector, fix, condition, int(n_seeds))
+
+
+def _variant_mode(args: tuple):
+    scenario, strategy, selector, fix, _, _ = args
+    return lab.variant(scenario, strategy=strategy, selector=selector, fix=fix)
+
+
+def _variant_seed(args: tuple, seed: int) -> dict:
+    mode = _variant_mode(args)
+    return lab.failure_metrics(mode, lab.run_failure(mode, seed, args[4]))
 
 
 KINDS: dict[str, Kind] = {
     kind.name: kind for kind in (
         Kind("race", _race_seed, _race_combine, lambda args: args[-1], _race_cost),
         Kind("failure", _failure_seed, _failure_combine, lambda args: args[-1], _failure_cost),
+        Kind("failure_variant", _variant_seed, _failure_combine, lambda args: args[-1],
+             lambda args: _mode_cost(_variant_mode(args), args[4])),
     )
 }
 

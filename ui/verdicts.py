@@ -36,7 +36,8 @@ class Verdict:
     kind: str
 
 
-def _capital(text: str) -> str:
+def capital(text: str) -> str:
+    """The text with its first letter in upper case (the rest as it is)."""
     return text[:1].upper() + text[1:]
 
 
@@ -73,7 +74,7 @@ def race_verdict(summary: RaceSummary, target: float, second: str) -> Verdict:
                       f"{second}; the interval is above zero.", "success")
     elif saving.high < 0:
         more = Estimate(-saving.mean, -saving.high, -saving.low, saving.n)
-        text, kind = (f"{_capital(second)} wins here: A needs {more.format(0, 100, '%')} more labels to reach "
+        text, kind = (f"{capital(second)} wins here: A needs {more.format(0, 100, '%')} more labels to reach "
                       f"{target:.0%}.", "warning")
     else:
         text, kind = (f"No clear winner at {target:.0%}: the saving's interval ({saving.format(0, 100, '%')}) "
@@ -333,17 +334,17 @@ def failure_verdicts(fix: str, metric: Metric, effect, cost, n_seeds: int) -> li
     list of Verdict
         The effect, then the accuracy (omitted when every seed is the same).
     """
-    what = _capital(metric.name)
+    what = capital(metric.name)
     before, after = metric_value(metric, effect.off), metric_value(metric, effect.on)
     change = metric_change(metric, effect.difference)
     if effect.verdict == "same":
         verdicts = [Verdict(f"With this setting {fix} changes nothing: every seed gives the same {metric.name} as "
                             "with the fix off.", "info")]
     elif effect.verdict == "helps":
-        verdicts = [Verdict(f"**{_capital(fix)} helps here.** {what}: {before} with the fix off, {after} with it "
+        verdicts = [Verdict(f"**{capital(fix)} helps here.** {what}: {before} with the fix off, {after} with it "
                             f"on: a change of {change}.", "success")]
     elif effect.verdict == "hurts":
-        verdicts = [Verdict(f"**{_capital(fix)} makes it worse here.** {what}: {before} with the fix off, {after} "
+        verdicts = [Verdict(f"**{capital(fix)} makes it worse here.** {what}: {before} with the fix off, {after} "
                             f"with it on; the paired change is {change}.", "warning")]
     else:
         verdicts = [Verdict(f"**No clear effect over {n_seeds} seeds.** {what}: {before} with the fix off, {after} "
@@ -357,3 +358,55 @@ def failure_verdicts(fix: str, metric: Metric, effect, cost, n_seeds: int) -> li
     elif cost.verdict == "no clear effect":
         verdicts.append(Verdict(f"Final test accuracy: no clear change, {accuracy}.", "info"))
     return verdicts
+
+
+# -- the failure lab's stored tables: other learners, and the fix on other scenarios -------------------
+
+def listing(names) -> str:
+    """Names in a sentence: "A", "A and B", "A, B and C"."""
+    names = list(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _is(names) -> str:
+    return "is" if len(names) == 1 else "are"
+
+
+def strategies_sentence(symptom: str, metric: Metric, fix: str, rows) -> str:
+    """Which learners fall for a failure, from the strategy table (rows of
+    :class:`ui.labs.failures.StrategyRow`): worse than random sampling on the
+    failure's metric, better, or no clear difference; then what the fix does for them."""
+    groups = {kind: [row.label for row in rows if row.versus_random == kind] for kind in ("worse", "better", "same")}
+    worse, better, same = groups["worse"], groups["better"], groups["same"]
+    parts = [f"{listing(worse)} {_is(worse)} {symptom}: worse than random sampling on {metric.name}" if worse else
+             f"no learner here is {symptom} more than random sampling ({metric.name})"]
+    if better:
+        parts.append(f"{listing(better)} {_is(better)} not: better than random sampling")
+    if same:
+        parts.append(f"{listing(same)}: no clear difference from random sampling")
+    counts = {kind: sum(row.fix == kind for row in rows) for kind in ("helps", "hurts")}
+    tail = (f"{capital(fix)} helps {counts['helps']} of the {len(rows)} learners and makes it worse for "
+            f"{counts['hurts']}; for the rest the change is not clear, or nothing changes.")
+    return "On this data, " + "; ".join(parts) + ". " + tail
+
+
+def fix_outcome(effect, cost) -> str:
+    """What a fix does on a scenario, in a few words, from its paired comparisons
+    (:class:`alcore.lab.Comparison` on the scenario's metric, and on final accuracy)."""
+    if effect.verdict == "same":
+        return "changes nothing"
+    costs = cost.verdict == "hurts"
+    if effect.verdict == "helps":
+        return "helps, but costs accuracy" if costs else "helps"
+    if effect.verdict == "hurts":
+        return "makes it worse" + (" and costs accuracy" if costs else "")
+    return "costs accuracy for no clear gain" if costs else "has no clear effect"
+
+
+def elsewhere_sentence(fix: str, outcomes) -> str:
+    """Where a fix helps, does nothing and costs: ``outcomes`` are (scenario in words, :func:`fix_outcome`)."""
+    grouped: dict = {}
+    for scenario, outcome in outcomes:
+        grouped.setdefault(outcome, []).append(scenario)
+    return capital(fix) + " " + "; ".join(f"{outcome} on {listing(scenarios)}"
+                                            for outcome, scenarios in grouped.items()) + "."

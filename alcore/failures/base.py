@@ -196,6 +196,12 @@ class FailureMode:
     view : str
         Name of an extra view the lab draws for this failure ("calibration"),
         or empty.
+    selector : str
+        The learner's batch selector (``"top_k"``: the top utility); random
+        sampling always uses top-k.
+    symptom : str
+        What a learner that falls for the failure is, after "is" ("drawn to
+        the outliers"), for sentences that compare learners.
     """
 
     name: str
@@ -218,6 +224,8 @@ class FailureMode:
     numbered_queries: int = 0
     watch: Optional[Callable] = field(default=None, repr=False)
     view: str = ""
+    selector: str = "top_k"
+    symptom: str = ""
 
     @property
     def budget(self) -> int:
@@ -227,7 +235,8 @@ class FailureMode:
     def settings(self, condition: str) -> dict:
         """The learner's ``LoopConfig`` arguments in a condition (see :data:`CONDITIONS`)."""
         condition = check_condition(condition)
-        settings = dict(model=self.model, strategy="random" if condition == "random" else self.strategy)
+        settings = dict(model=self.model, strategy="random" if condition == "random" else self.strategy,
+                        selector="top_k" if condition == "random" else self.selector)
         if condition == "on":
             settings.update({key: value for key, value in self.fix.setting if key != "seed_method"})
         return settings

@@ -45,5 +45,5 @@ MODE = FailureMode(
            "k-means on the unlabeled pool, then the point nearest each centre, so the first labels cover "
            "the data before active learning begins. Both learners then use the same strategy."),
     metric=EARLY_ACCURACY, metrics=(EARLY_ACCURACY, ACCURACY), figures=figures, live=live,
-    numbered_queries=FIRST_QUERIES,
+    numbered_queries=FIRST_QUERIES, symptom="held back by the cold start",
 )

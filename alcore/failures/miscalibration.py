@@ -55,5 +55,5 @@ MODE = FailureMode(
            "change which point looks most uncertain; with three classes and the margin strategy it "
            "sometimes does. Watch whether the queries change at all."),
     metric=ECE_USED, metrics=(ECE_USED, ECE_RAW, ACCURACY), figures=figures,
-    watch=pick_without_temperature, view="calibration",
+    watch=pick_without_temperature, view="calibration", symptom="left with worse-calibrated probabilities",
 )

@@ -39,5 +39,5 @@ MODE = FailureMode(
            "pool is around it, to the power beta: isolated points lose their appeal, points in the thick of "
            "the data keep it."),
     metric=OUTLIER_SHARE, metrics=(OUTLIER_SHARE, ACCURACY), figures=figures, live=live,
-    outline="the outliers (random labels)",
+    outline="the outliers (random labels)", symptom="drawn to the outliers",
 )

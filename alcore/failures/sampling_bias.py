@@ -42,5 +42,5 @@ MODE = FailureMode(
            "point instead, so sooner or later one lands in the cluster. Move epsilon and the measurement "
            "follows it: a little exploration may not be enough."),
     metric=NEVER_FOUND, metrics=(NEVER_FOUND, ACCURACY), figures=figures, live=live,
-    outline="the hidden cluster",
+    outline="the hidden cluster", symptom="blind to the hidden cluster",
 )

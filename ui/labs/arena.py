@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from alcore.data import make_dataset
+from typing import Optional
+
+from alcore.data import Dataset, make_dataset
 from alcore.loop import LoopConfig, Race
 from alcore.registry import STRATEGIES
-from ui.controls import data_params, dataset_kwargs, model_param, run_params, strategy_param
+from ui.controls import (UPLOAD, data_params, dataset_kwargs, model_param, run_params, strategy_param,
+                         two_d_datasets)
 from ui.measure import race_args
 from ui.params import Param, Preset, defaults
 
 NAME = "arena"
 MAX_POOL = 5000
-PARAMS = data_params(init=4, max_pool=MAX_POOL) + (
+#: The datasets: every 2-D one, the handwritten digits (drawn on a map of the images) and a visitor's file.
+DATASETS = tuple(two_d_datasets()) + ("digits", UPLOAD)
+PARAMS = data_params(init=4, max_pool=MAX_POOL, datasets=DATASETS) + (
     model_param(),
     strategy_param("a", "margin", "strategy A"),
     strategy_param("b", "random", "strategy B"),
@@ -43,6 +48,21 @@ PRESETS = {
              budget=100, batch=1, target=0.7),
         "Eight overlapping classes, margin (A) against entropy (B): does entropy spread its attention over "
         "classes that do not matter for the decision?"),
+    "digits": Preset(
+        "Handwritten digits",
+        dict(ds="digits", noise=0.0, pool=1000, init=10, model="logreg", a="margin", b="random", budget=150,
+             batch=1, target=0.9),
+        "Real images: 8x8 handwritten digits, ten classes, logistic regression on the 64 pixels, margin against "
+        "random. The picture is a map of the images; beside it, the last digits each learner asked about."),
+    "too_simple": Preset(
+        "Too simple to profit",
+        dict(ds="rings", noise=0.1, pool=1000, init=4, model="logreg", a="margin", b="random", budget=100,
+             batch=1, target=0.75),
+        "A straight line cannot separate a disk from the ring around it, so the best a line can do here is call "
+        "everything ring. Random sampling shows the model the whole pool and it learns that; margin sampling "
+        "keeps asking about the disk's edge, a sample that looks nothing like the data, and fits its line to "
+        "that. Does asking where the model is unsure still pay when the model cannot draw the boundary? Switch "
+        "the model to k-NN, which can bend, to compare."),
 }
 
 
@@ -57,19 +77,25 @@ def configs(values) -> dict:
             for name, side in zip(names(values), ("a", "b"))}
 
 
-def build(values, seed: int) -> Race:
-    """The race for the settings: both learners on one draw of the data, the same starting labels."""
-    data = make_dataset(**dataset_kwargs(values), random_state=int(seed))
+def build(values, seed: int, data: Optional[Dataset] = None) -> Race:
+    """The race for the settings: both learners on one draw of the data (``data`` when given, a
+    visitor's file say; else the settings' dataset), the same starting labels."""
+    if data is None:
+        data = make_dataset(**dataset_kwargs(values), random_state=int(seed))
     # keep_utilities=0: the page never reads past rounds' pool utilities, so a session grows by a few
     # numbers per round, not a pool vector.
     return Race(data, configs(values), seed=int(seed), seed_size=int(values["init"]), keep_utilities=0,
                 budget=int(values["budget"]))
 
 
-def measurement(values) -> dict:
-    """The race over seeds behind the verdict."""
-    return {"race": ("race", race_args(dataset_kwargs(values), configs(values), int(values["budget"]),
-                                      int(values["init"]), int(values["seeds"])))}
+def measurement(values, upload=None) -> dict:
+    """The race over seeds behind the verdict: a key, or for a visitor's file (``upload``, a
+    :class:`ui.upload.Upload`) its private job, which keeps the data and the result in the session."""
+    budget, seed_size, n_seeds = int(values["budget"]), int(values["init"]), int(values["seeds"])
+    if values["ds"] == UPLOAD:
+        return {"race": upload.race(configs(values), n_pool=int(values["pool"]), budget=budget, seed_size=seed_size,
+                                    n_seeds=n_seeds)}
+    return {"race": ("race", race_args(dataset_kwargs(values), configs(values), budget, seed_size, n_seeds))}
 
 
 def stored_settings() -> list:

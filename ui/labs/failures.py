@@ -6,12 +6,16 @@ brings its own switch and knob, so nothing here names a failure.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from alcore import lab
 from alcore.data import make_dataset
-from alcore.failures import FAILURES, FailureMode
+from alcore.failures import FAILURES, FailureMode, Metric
 from alcore.loop import RaceGroup
+from alcore.registry import STRATEGIES
+from alcore.stats import Estimate
 from ui.controls import run_params
-from ui.measure import failure_args
+from ui.measure import failure_args, variant_args
 from ui.params import Param, defaults
 
 NAME = "failures"
@@ -83,3 +87,151 @@ def measurement(values) -> dict:
 def stored_settings() -> list:
     """Settings whose measurement the lab store keeps: every failure at its defaults."""
     return [{**defaults(PARAMS), "tab": variant} for variant in VARIANTS]
+
+
+# -- beyond the tab's own learner and fix: stored tables at the defaults -------------------------------
+
+TABLE_SEEDS = 20
+
+#: The learners of the table "which strategies fall for it": (strategy, selector), None keeping the
+#: tab's own. K-centers ignores scores (its strategy is random, the cheapest to compute); the hybrid
+#: mixes the tab's own strategy with distance.
+TABLE_LEARNERS = (("random", None), ("least_confidence", None), ("margin", None), ("entropy", None),
+                  ("vote_entropy", None), ("kl_disagreement", None), ("egl", None), ("random", "k_center"),
+                  (None, "hybrid"))
+
+
+def _own_keys(name: str) -> dict:
+    """The tab's own measurement at its defaults and :data:`TABLE_SEEDS` seeds: fix off, on, random."""
+    return measurement({**defaults(PARAMS), "tab": name, "seeds": TABLE_SEEDS})
+
+
+def learner_label(name: str, strategy, selector) -> str:
+    """How a row of the strategy table names its learner."""
+    record = FAILURES[name]
+    if selector == "k_center":
+        return "K-centers (distance only)"
+    if selector == "hybrid":
+        return f"Hybrid ({STRATEGIES[strategy or record.strategy].label} + distance)"
+    return STRATEGIES[strategy].label
+
+
+def is_own(name: str, strategy, selector) -> bool:
+    """Whether a table learner is the tab's own."""
+    record = FAILURES[name]
+    return strategy in (None, record.strategy) and selector in (None, record.selector)
+
+
+def strategy_keys(name: str) -> dict:
+    """``{(strategy, selector): {"off": key, "on": key}}`` for :data:`TABLE_LEARNERS` on a failure's scenario
+    (the tab's own learner, and random sampling with the fix off, share the tab's measurement)."""
+    own = _own_keys(name)
+    keys = {}
+    for strategy, selector in TABLE_LEARNERS:
+        pair = {}
+        for condition in ("off", "on"):
+            if is_own(name, strategy, selector):
+                pair[condition] = own[condition]
+            elif (strategy, selector, condition) == ("random", None, "off"):
+                pair[condition] = own["random"]
+            else:
+                pair[condition] = ("failure_variant", variant_args(name, condition, TABLE_SEEDS, strategy=strategy,
+                                                                   selector=selector))
+        keys[(strategy, selector)] = pair
+    return keys
+
+
+def elsewhere_keys(name: str) -> dict:
+    """``{scenario: {"off": key, "on": key}}``: a failure's fix on every failure's scenario (its own
+    first), each run by that scenario's own learner, fix off and on."""
+    keys = {name: {condition: key for condition, key in _own_keys(name).items() if condition != "random"}}
+    for other in VARIANTS:
+        if other != name:
+            keys[other] = {"off": _own_keys(other)["off"],
+                           "on": ("failure_variant", variant_args(other, "on", TABLE_SEEDS, fix=name))}
+    return keys
+
+
+def stored_keys() -> list:
+    """Every key of the tables above, for every failure (the lab store keeps them)."""
+    keys = []
+    for name in VARIANTS:
+        for table in (strategy_keys(name), elsewhere_keys(name)):
+            keys += [key for pair in table.values() for key in pair.values()]
+    return keys
+
+
+@dataclass(frozen=True)
+class StrategyRow:
+    """One learner of the strategy table: the failure's metric with the fix off and on, and against random.
+
+    Attributes
+    ----------
+    label : str
+    own : bool
+        The tab's own learner.
+    off, on : Estimate
+        The metric over the seeds, fix off and on.
+    versus_random : str
+        With the fix off, paired with random sampling on the same seeds (:func:`alcore.lab.compare`):
+        ``"worse"`` (falls for the failure more), ``"better"``, ``"same"`` (no clear difference), or
+        ``"reference"`` for random sampling itself.
+    fix : str
+        What the fix does for this learner (:attr:`alcore.lab.Comparison.verdict`).
+    """
+
+    label: str
+    own: bool
+    off: Estimate
+    on: Estimate
+    versus_random: str
+    fix: str
+
+
+def strategy_rows(name: str, results: dict) -> list:
+    """The strategy table from its measurements (``results[(strategy, selector)][condition]``, as keyed
+    by :func:`strategy_keys`)."""
+    metric = FAILURES[name].metric
+    random_off = results[("random", None)]["off"][metric.key]
+    rows = []
+    for strategy, selector in TABLE_LEARNERS:
+        off, on = (results[(strategy, selector)][c][metric.key] for c in ("off", "on"))
+        against = lab.compare(random_off, off, metric.higher_is_better).verdict
+        fix = lab.compare(off, on, metric.higher_is_better)
+        versus = "reference" if (strategy, selector) == ("random", None) else \
+            {"helps": "better", "hurts": "worse"}.get(against, "same")
+        rows.append(StrategyRow(learner_label(name, strategy, selector), is_own(name, strategy, selector),
+                                fix.off, fix.on, versus, fix.verdict))
+    return rows
+
+
+@dataclass(frozen=True)
+class ElsewhereRow:
+    """A fix on one failure's scenario, run by that scenario's learner.
+
+    Attributes
+    ----------
+    scenario : str
+        The failure whose scenario it is.
+    metric : Metric
+        That failure's metric.
+    effect, cost : alcore.lab.Comparison
+        Fix off against on, paired, on the metric and on final accuracy.
+    """
+
+    scenario: str
+    metric: Metric
+    effect: lab.Comparison
+    cost: lab.Comparison
+
+
+def elsewhere_rows(results: dict) -> list:
+    """The where-it-helps table from its measurements (``results[scenario][condition]``, as keyed by
+    :func:`elsewhere_keys`)."""
+    rows = []
+    for scenario, pair in results.items():
+        metric = FAILURES[scenario].metric
+        rows.append(ElsewhereRow(scenario, metric,
+                                 lab.compare(pair["off"][metric.key], pair["on"][metric.key], metric.higher_is_better),
+                                 lab.compare(pair["off"]["accuracy"], pair["on"]["accuracy"], True)))
+    return rows
