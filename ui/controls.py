@@ -40,11 +40,14 @@ def labels(registry: Mapping) -> dict:
 
 # -- the settings of these widgets ----------------------------------------------------------------
 
-def data_params(*, init: int, max_pool: int) -> tuple[Param, ...]:
-    """The settings of :func:`data_section`: dataset, noise, classes, pool size, starting labels."""
-    datasets = tuple(two_d_datasets())
+def data_params(*, init: int, max_pool: int, datasets: Optional[Sequence[str]] = None) -> tuple[Param, ...]:
+    """The settings of :func:`data_section`: dataset, noise, classes, pool size, starting labels.
+
+    ``datasets`` narrows the choice (every 2-D dataset when None; the first is the default).
+    """
+    datasets = tuple(two_d_datasets() if datasets is None else datasets)
     return (
-        Param("ds", "blobs", choices=datasets, label="dataset", labels=labels(DATASETS)),
+        Param("ds", datasets[0], choices=datasets, label="dataset", labels=labels(DATASETS)),
         Param("noise", 1.0, low=0.0, high=2.0, digits=2, label="noise"),
         Param("classes", 4, low=3, high=10, label="number of classes"),
         Param("pool", 1000, low=200, high=max_pool, label="pool size"),
@@ -81,16 +84,20 @@ def dataset_kwargs(values: Mapping) -> dict:
 
 # -- data ---------------------------------------------------------------------------------------------
 
-def data_section(session: LabSession) -> None:
-    """The sidebar's Data section: dataset, its noise knob (clamped to its range), classes where
-    the dataset has them, pool size (clamped to what it can draw) and starting labels."""
+def data_section(session: LabSession, *, pool_label: str = "Pool size",
+                 pool_caption: str = "Unlabeled points the learners can ask about (a separate test set scores them).",
+                 start_caption: str = "Labels every learner gets before it starts asking, a few from each class; "
+                                      "the same for all.") -> None:
+    """The sidebar's Data section: dataset (the choices of the ``ds`` setting), its noise knob (clamped
+    to its range), classes where the dataset has them, pool size (clamped to what it can draw) and
+    starting labels; a lab may name the pool and the starting labels in its own words."""
     st.header("Data")
 
     def new_dataset() -> None:  # a new dataset starts from its own default noise (ranges differ)
         session.set(noise=DATASETS[st.session_state[session.key("ds")]].default_noise)
 
-    dataset = st.selectbox("Dataset", two_d_datasets(), key=session.key("ds"), on_change=new_dataset,
-                           format_func=lambda name: DATASETS[name].label)
+    dataset = st.selectbox("Dataset", list(session.by_name["ds"].choices), key=session.key("ds"),
+                           on_change=new_dataset, format_func=lambda name: DATASETS[name].label)
     info = DATASETS[dataset]
     st.caption(info.note)
     low, high = info.noise_range
@@ -103,10 +110,10 @@ def data_section(session: LabSession) -> None:
     pool = session.by_name["pool"]
     top = int(min(pool.high, info.max_pool))
     session.clamp("pool", pool.low, top)
-    st.slider("Pool size", int(pool.low), top, step=100, key=session.key("pool"))
-    st.caption("Unlabeled points the learners can ask about (a separate test set scores them).")
+    st.slider(pool_label, int(pool.low), top, step=100, key=session.key("pool"))
+    st.caption(pool_caption)
     st.slider("Starting labels", 2, 20, key=session.key("init"))
-    st.caption("Labels every learner gets before it starts asking, a few from each class; the same for all.")
+    st.caption(start_caption)
 
 
 # -- model and strategy -------------------------------------------------------------------------------
