@@ -528,12 +528,12 @@ class StreamRace(_Stepping):
             self.step()
         return self
 
-    def summary(self, n_points: int = 80) -> dict:
+    def summary(self, n_points: int = 40) -> dict:
         """What a measurement keeps of a finished race: flat keys, small arrays.
 
         Parameters
         ----------
-        n_points : int, default=80
+        n_points : int, default=40
             Arrival counts the curves are sampled at (evenly spaced from 1 to
             the stream's length; with a drift, the last arrival before it and
             the first after it too).

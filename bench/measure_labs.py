@@ -25,8 +25,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywher
 
 from ui import measure  # noqa: E402
 from ui.labs import arena, batch, failures  # noqa: E402
+from ui.labs import stream, synthesis  # noqa: E402
 
 LABS = {"arena": arena, "batch": batch, "failures": failures}
+LABS.update(stream=stream, synthesis=synthesis)
 
 
 def stored_keys(labs=LABS) -> list:

@@ -235,6 +235,13 @@ def failure_verdicts(fix: str, metric: Metric, effect, cost, n_seeds: int) -> li
 
 # -- the stream lab -----------------------------------------------------------------------------------
 
+def _count(value: Estimate) -> str:
+    """A count over seeds: "60 in every seed" when all seeds agree, else its mean and interval."""
+    if np.isfinite(value.low) and value.low == value.high:
+        return f"{number(value.mean, 0)} in every seed"
+    return value.format(1)
+
+
 def _points(difference: Estimate) -> str:
     """A paired difference of accuracies in points, signed, with its interval."""
     return f"{difference.format(1, 100, signed=True)} points"
@@ -276,7 +283,7 @@ def stream_verdicts(final: Mapping[str, Estimate], spent: Estimate, budget: int,
         Against random asking (success when the stream learner is clearly
         ahead), then against the pool-based reference (info).
     """
-    head = (f"Over {n_seeds} seeds the stream learner buys {spent.format(1)} of its {budget} labels and ends at "
+    head = (f"Over {n_seeds} seeds the stream learner buys {_count(spent)} of its {budget} labels and ends at "
             f"{final['stream'].format(1, 100, '%')}; random asking at the same moments ends at "
             f"{final['random'].format(1, 100, '%')}.")
     side = _side(over_random, "ahead", "behind", "level")
@@ -319,8 +326,8 @@ def drift_verdict(before: Estimate, final: Estimate, left: Estimate, asked: Esti
         most of what was left stayed unspent; ``info`` otherwise.
     """
     text = (f"Just before the drift the stream learner stood at {before.format(1, 100, '%')}, at the end at "
-            f"{final.format(1, 100, '%')}. It had {left.format(1)} labels left at the drift and bought "
-            f"{asked.format(1)} after it.")
+            f"{final.format(1, 100, '%')}. It had {_count(left)} labels left at the drift and bought "
+            f"{_count(asked)} after it.")
     unspent = left.mean - asked.mean
     if left.high < 0.1 * budget:
         return Verdict(f"**Budget spent early.** {text} The threshold let it ask so often that nothing was left "
@@ -350,7 +357,7 @@ def tradeoff_sentence(thresholds, labels: list, accuracy: list, over_random: lis
     """
     low, high = 0, len(thresholds) - 1
     text = (f"From threshold {thresholds[low]:g} to {thresholds[high]:g} the labels bought fall from "
-            f"{labels[low].format(1)} to {labels[high].format(1)}, and the final accuracy moves from "
+            f"{_count(labels[low])} to {_count(labels[high])}, and the final accuracy moves from "
             f"{accuracy[low].format(1, 100, '%')} to {accuracy[high].format(1, 100, '%')}.")
     ahead = [f"{t:g}" for t, d in zip(thresholds, over_random) if np.isfinite(d.low) and d.low > 0]
     behind = [f"{t:g}" for t, d in zip(thresholds, over_random) if np.isfinite(d.high) and d.high < 0]
