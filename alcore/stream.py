@@ -440,7 +440,10 @@ class StreamRace(_Stepping):
     - ``pool``: an :class:`alcore.loop.ActiveLoop` with the same uncertainty
       measure over the whole stream as a pool, seeing every point at once
       (future ones too): an upper reference. It has the same starting labels,
-      and takes its next label whenever the stream learner does.
+      and takes its next label (the most uncertain point it has not labeled)
+      whenever the stream learner does. On a drifting stream it picks from the
+      points of the picture of the moment: the first part before the drift,
+      the turned part after it.
 
     Every learner is scored after every arrival on the stream's test split
     of that moment (the drifted one after a drift).
@@ -509,13 +512,21 @@ class StreamRace(_Stepping):
     def _pool_step(self, position: int) -> None:
         """The pool learner takes as many labels as the stream learner has (the same starting labels first)."""
         stream, pool = self.loops["stream"], self.loops["pool"]
+        drift_at = stream.drift_at
+        if drift_at is None:
+            current = np.ones(self.dataset.n, dtype=bool)
+        else:  # the points of the picture of the moment
+            current = (np.arange(self.dataset.n) >= drift_at) == (position >= drift_at)
         taught = False
         while pool.n_labeled < stream.n_labeled:
             if pool.n_labeled < min(stream.n_start, stream.n_labeled):
-                start = np.array(stream.labeled_indices[pool.n_labeled:min(stream.n_start, stream.n_labeled)])
-                pool.teach(start, self.oracle(start))
+                chosen = np.array(stream.labeled_indices[pool.n_labeled:min(stream.n_start, stream.n_labeled)])
             else:
-                pool.step(self.oracle, min(pool.config.batch_size, stream.n_labeled - pool.n_labeled))
+                candidates = np.flatnonzero(current & ~pool.labeled_mask)
+                if candidates.size == 0:
+                    break
+                chosen = candidates[[int(np.argmax(pool.scores(self.dataset.X[candidates])))]]
+            pool.teach(chosen, self.oracle(chosen))
             taught = True
         if pool.n_labeled and (taught or position == stream.drift_at):
             X_test, y_test = stream.test_split(position)

@@ -41,3 +41,18 @@ for column, (page, title, text) in zip(cards, [
         st.markdown(f"**{title}**")
         st.caption(text)
         st.page_link(page, label="Open", icon=":material/arrow_forward:")
+
+# Beyond the pool (issue 15): the other two settings of the post, in cards of their own.
+beyond = st.columns(3)
+for column, (page, title, text) in zip(beyond, [
+    ("app_pages/stream.py", "Stream: ask now or never",
+     "Points arrive one at a time and the learner must ask now or let each pass for good. Move the threshold "
+     "and the budget, and watch a drifting stream catch a fixed threshold out."),
+    ("app_pages/synthesis.py", "Query synthesis",
+     "The learner makes up its own questions on its boundary: on the plane, often far from any data; as digit "
+     "blends, often no digit at all. Label them yourself, or say you can't tell."),
+]):
+    with column.container(border=True):
+        st.markdown(f"**{title}**")
+        st.caption(text)
+        st.page_link(page, label="Open", icon=":material/arrow_forward:")

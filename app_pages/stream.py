@@ -16,6 +16,7 @@ from ui import controls, figures, live, verdicts
 from ui.labs import stream as spec
 
 FADE = 25  # arrivals a passed point takes to fade out
+ZONE_SHADE = 1.8  # the asking zone is painted at 1 / ZONE_SHADE of the score colour, so dots stay visible on it
 TITLES = {"stream": "Stream learner", "random": "Random asking", "pool": "Pool-based (sees all)"}
 
 
@@ -97,7 +98,7 @@ def stream_picture(view, zone: bool) -> str:
     if zone:
         scores = (stream.score(view.grid()) >= threshold).astype(float).reshape(live.GRID, live.GRID)
     return _picture(view, stream, data.X[stream.labeled_indices], stream.labels, grid_scores=scores,
-                    score_range=(0.0, 1.0) if zone else None,
+                    score_range=(0.0, ZONE_SHADE) if zone else None,
                     pool_alpha=figures.fading_mask(data.X[[a.index for a in passed]], ages, data.bounds, FADE),
                     X_new=data.X[asked] if asked else None,
                     X_marked=data.X[[newest.index]] if newest is not None and not newest.labeled else None)
@@ -114,9 +115,9 @@ def draw(view) -> None:
     live.metric(cards, "Budget left", f"{stream.budget - stream.n_labeled}", note=f"of {stream.budget}")
     if spec.drift_at(values) is not None:
         drifted = race.rounds - spec.drift_at(values)
-        live.metric(cards, "Drift", "passed" if drifted > 0 else f"in {-drifted} arrivals",
+        live.metric(cards, "Drift", "passed" if drifted > 0 else f"in {-drifted}",
                     note=f"asked {stream.n_labeled - race.table['stream']['labels'][spec.drift_at(values) - 1]} since"
-                    if drifted > 0 else f"the picture turns {values['angle']} degrees")
+                    if drifted > 0 else f"arrivals: the picture turns {values['angle']} degrees")
     zone = st.toggle("Show the asking zone", key=view.key("zone"),
                      help="Swap the model's confidence for where an arrival would be asked: purple where the "
                           "uncertainty reaches the threshold.")
@@ -126,7 +127,9 @@ def draw(view) -> None:
             figures.Panel(TITLES["stream"], f"test accuracy {_percent(stream.accuracy)} · {stream.n_labeled} labels",
                           stream_picture(view, zone)),
             figures.Panel(TITLES["pool"], f"test accuracy {_percent(race.table['pool']['accuracy'][-1] if race.rounds else np.nan)}"
-                                          f" · {pool.n_labeled} labels, picked from all {data.n} points",
+                                          f" · {pool.n_labeled} labels, picked from " + (
+                                              "the points of the picture of the moment" if values["drift"] else
+                                              f"all {data.n} points"),
                           _picture(view, pool, data.X[pool.labeled_indices], pool.labels,
                                    pool_alpha=_pool_mask(view),
                                    X_new=data.X[pool.history[-1].queried] if pool.history else None))]
@@ -135,20 +138,17 @@ def draw(view) -> None:
         "Left: the colour is the class the stream learner predicts, pale where it is unsure; the dark line is its "
         "boundary. ") + "Coloured dots are labeled points. Rings are arrivals it just asked about; grey dots are "
         "arrivals it let pass, fading as new ones come; a small square marks the newest arrival when it passed. "
-        "Right: pool-based sampling with as many labels, choosing from every point at once (grey), its newest "
-        "pick ringed.")
+        "Right: pool-based sampling with as many labels, choosing from every point at once (grey; with a drift, "
+        "from the points of the picture of the moment), its newest pick ringed.")
     events = {"drift": spec.drift_at(values)} if spec.drift_at(values) is not None else None
-    arrivals, by_labels = st.columns(2, gap="medium")
-    with arrivals:
-        seen = np.arange(1, race.rounds + 1)
-        live.curves(view, {TITLES[name]: (seen, np.array(race.table[name]["accuracy"])) for name in race.loops},
-                    current=race.rounds, x_title="arrivals seen", x_range=(0, data.n + 1), events=events,
-                    key="arrivals", caption="Test accuracy after each arrival (scored on the turned test set after "
-                                            "a drift).")
-    with by_labels:
-        live.curves(view, {TITLES[name]: loop.curve for name, loop in race.loops.items()},
-                    x_range=(0, stream.budget + 1), key="labels",
-                    caption="The same against labels bought: which learner gets more from each label.")
+    seen = np.arange(1, race.rounds + 1)
+    live.curves(view, {TITLES[name]: (seen, np.array(race.table[name]["accuracy"])) for name in race.loops},
+                current=race.rounds, x_title="arrivals seen", x_range=(0, data.n + 1), events=events, height=220,
+                key="arrivals", legend_rows=3, caption="Test accuracy after each arrival (on the turned test set "
+                                                       "after a drift).")
+    live.curves(view, {TITLES[name]: loop.curve for name, loop in race.loops.items()}, height=220, legend_rows=3,
+                x_range=(0, stream.budget + 1), key="labels",
+                caption="The same against labels bought: which learner gets more from each label.")
 
 
 def _percent(value: float) -> str:
@@ -196,12 +196,12 @@ def verdict(view, results) -> None:
     by_arrival, by_label, spending = st.tabs(["Accuracy by arrivals", "Accuracy by labels", "Labels spent"])
     bands = {TITLES[name]: mean_interval(race[f"{name}.accuracy"]) for name in TITLES}
     by_arrival.plotly_chart(figures.curves_with_band(arrivals, bands, height=300, x_title="arrivals seen",
-                                                     events=events, y_range=figures.accuracy_range(
+                                                     events=events, legend_rows=3, y_range=figures.accuracy_range(
                                                          *(band[1] for band in bands.values()))),
                             theme=None, config=figures.PLOTLY_CONFIG, key="stream.bands.arrivals")
     label_bands = {TITLES[name]: mean_interval(race[f"{name}.by_labels"]) for name in TITLES}
     by_label.plotly_chart(figures.curves_with_band(np.arange(1, int(values["budget"]) + 1), label_bands, height=300,
-                                                   y_range=figures.accuracy_range(*(b[1] for b in label_bands.values()))),
+                                                   legend_rows=3, y_range=figures.accuracy_range(*(b[1] for b in label_bands.values()))),
                           theme=None, config=figures.PLOTLY_CONFIG, key="stream.bands.labels")
     by_label.caption("Each count is averaged over the seeds whose learner ever held that many labels.")
     spending.plotly_chart(figures.curves_with_band(arrivals, {TITLES["stream"]: mean_interval(race["stream.labels"])},

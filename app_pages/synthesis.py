@@ -174,7 +174,7 @@ def verdict(view, results) -> None:
     race, values = results["race"], view.values
     labels, budget = race["labels"][0], int(values["budget"])
     bands = {TITLES[name]: mean_interval(race[f"{name}.accuracy"]) for name in TITLES}
-    st.plotly_chart(figures.curves_with_band(labels, bands, height=300, y_range=figures.accuracy_range(
+    st.plotly_chart(figures.curves_with_band(labels, bands, height=300, legend_rows=3, y_range=figures.accuracy_range(
         *(band[1] for band in bands.values()))), theme=None, config=figures.PLOTLY_CONFIG,
         key=f"synthesis.{view.variant}.bands")
     n_seeds = race["synthesis.accuracy"].shape[0]

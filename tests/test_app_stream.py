@@ -156,7 +156,7 @@ def test_a_drifting_stream_turns_half_way_and_says_what_the_threshold_did():
     at = ok(at.run())
     learners = race(at, "stream")
     assert learners.dataset.drift_at == 50 and learners.dataset.angle == 180
-    assert cards(at)["Drift"] == "in 50 arrivals"
+    assert cards(at)["Drift"] == "in 50"
     for _ in range(6):
         at = click(at, "run10")
     assert cards(at)["Drift"] == "passed"

@@ -278,3 +278,34 @@ def test_threshold_sweep_runs_each_threshold_with_random_asking_at_its_rate(blob
     assert sweep["accuracy"][1] == alone.loops["stream"].accuracy
     assert sweep["random"][1] == alone.loops["random"].accuracy
     assert "pool" not in alone.loops
+
+
+def test_under_drift_the_pool_learner_picks_from_the_picture_of_the_moment():
+    from alcore.stream import StreamRace, make_stream
+    stream = make_stream(make_dataset("blobs", n_pool=120, n_test=60, random_state=2), drift_at=60, angle=90,
+                         random_state=2)
+    race = StreamRace(stream, threshold=0.5, budget=40, n_start=3, random_state=2)
+    race.advance(60)
+    pool = race.loops["pool"]
+    before = pool.n_labeled
+    assert (pool.labeled_indices < 60).all()
+    race.run()
+    assert (pool.labeled_indices[before:] >= 60).all() and pool.n_labeled > before
+    assert pool.n_labeled == race.loops["stream"].n_labeled
+
+
+def test_the_pool_learners_next_label_is_its_most_uncertain_unlabeled_point(race):
+    from alcore.stream import StreamRace
+    fresh = StreamRace(race.dataset, threshold=0.6, budget=25, n_start=3, random_state=4)
+    pool, stream = fresh.loops["pool"], fresh.loops["stream"]
+    checked = 0
+    while not fresh.finished and checked < 5:
+        unlabeled = np.flatnonzero(~pool.labeled_mask)
+        margins = 1 - np.diff(np.sort(pool.predict_proba(fresh.dataset.X[unlabeled]), axis=1)[:, -2:], axis=1)[:, 0]
+        expected = unlabeled[np.argmax(margins)]
+        labels = stream.n_labeled
+        fresh.step()
+        if stream.n_labeled > labels and pool.n_labeled > stream.n_start:
+            assert pool.labeled_indices[-1] == expected
+            checked += 1
+    assert checked == 5

@@ -611,7 +611,8 @@ def _events(layout: dict, events: Optional[Mapping[str, float]]) -> None:
 def learning_curves(curves: Mapping[str, tuple], *, current: Optional[float] = None,
                     target: Optional[float] = None, colours: Sequence[str] = LEARNER_COLOURS,
                     height: int = 300, y_range=None, x_range=None, revision: int = 0,
-                    x_title: str = "labels used", events: Optional[Mapping[str, float]] = None) -> go.Figure:
+                    x_title: str = "labels used", events: Optional[Mapping[str, float]] = None,
+                    legend_rows: int = 2) -> go.Figure:
     """Test accuracy against labels, one line per learner.
 
     Parameters
@@ -634,6 +635,8 @@ def learning_curves(curves: Mapping[str, tuple], *, current: Optional[float] = N
         What the x axis counts (arrivals seen, say).
     events : mapping of str to float, optional
         Moments to mark with a named dashed line (``{"drift": 250}``).
+    legend_rows : int, default=2
+        Rows of legend the figure keeps room for (one per learner holds on a phone).
 
     Returns
     -------
@@ -645,7 +648,7 @@ def learning_curves(curves: Mapping[str, tuple], *, current: Optional[float] = N
                          x=np.asarray(labels).tolist(), y=_rounded(accuracy, 4),
                          line=dict(color=colours[i % len(colours)], width=2.5), marker=dict(size=5),
                          hovertemplate="%{y:.1%}"))
-    layout = _curve_layout(height, x_title, "test accuracy", y_range, revision)
+    layout = _curve_layout(height, x_title, "test accuracy", y_range, revision, legend_rows)
     if x_range is not None:
         layout["xaxis"]["range"] = list(x_range)
     shapes = []
@@ -663,7 +666,8 @@ def learning_curves(curves: Mapping[str, tuple], *, current: Optional[float] = N
 def curves_with_band(labels, bands: Mapping[str, tuple], *, target: Optional[float] = None,
                      colours: Sequence[str] = LEARNER_COLOURS, height: int = 320, y_range=None,
                      y_title: str = "test accuracy", x_title: str = "labels used",
-                     events: Optional[Mapping[str, float]] = None, y_format: str = ".0%") -> go.Figure:
+                     events: Optional[Mapping[str, float]] = None, y_format: str = ".0%",
+                     legend_rows: int = 2) -> go.Figure:
     """Mean curve with a shaded 95% band per learner (over seeds).
 
     Parameters
@@ -683,6 +687,8 @@ def curves_with_band(labels, bands: Mapping[str, tuple], *, target: Optional[flo
         Moments to mark with a named dashed line.
     y_format : str, default='.0%'
         Tick format of the y axis ("d" for counts).
+    legend_rows : int, default=2
+        Rows of legend the figure keeps room for.
 
     Returns
     -------
@@ -701,7 +707,7 @@ def curves_with_band(labels, bands: Mapping[str, tuple], *, target: Optional[flo
                          showlegend=False, name=f"{name} 95% band"))
         data.append(dict(type="scatter", mode="lines", name=name, x=x, y=_rounded(mean, 4),
                          line=dict(color=colour, width=2.5), hovertemplate="%{y:.1%}"))
-    layout = _curve_layout(height, x_title, y_title, y_range)
+    layout = _curve_layout(height, x_title, y_title, y_range, legend_rows=legend_rows)
     layout["yaxis"]["tickformat"] = y_format
     if target is not None:
         layout["shapes"] = [dict(type="line", xref="paper", yref="y", x0=0, x1=1, y0=target, y1=target,
@@ -828,7 +834,7 @@ def tradeoff_chart(series: Mapping[str, tuple], *, texts: Sequence[str] = (), hi
                          error_y=dict(bars([y], [y_low], [y_high]), color=INK_HEX),
                          marker=dict(size=15, symbol="star", color=colours[0], line=dict(color=INK_HEX, width=1.5)),
                          hovertemplate="%{x:.0f} labels: %{y:.1%}"))
-    layout = _curve_layout(height, x_title, y_title, y_range)
+    layout = _curve_layout(height, x_title, y_title, y_range, legend_rows=len(data))
     layout["hovermode"] = "closest"
     return _figure(data, layout)
 

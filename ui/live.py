@@ -424,18 +424,20 @@ def panels(items: Sequence[figures.Panel], caption: str = "") -> None:
 
 def curves(view: View, named: Mapping[str, tuple], *, colours: Sequence[str] = figures.LEARNER_COLOURS,
            x_range=None, height: int = 260, caption: str = "", current: Optional[float] = None,
-           x_title: str = "labels used", events: Optional[Mapping[str, float]] = None, key: str = "curves") -> None:
+           x_title: str = "labels used", events: Optional[Mapping[str, float]] = None, key: str = "curves",
+           legend_rows: int = 2) -> None:
     """This run's learning curves: test accuracy after each round, the current round dotted.
 
     The x axis counts labels unless ``x_title`` says otherwise (arrivals seen,
     say), with ``current`` dotted (the first learner's labels when None) and
     ``events`` marked (``{"drift": 250}``). ``key`` tells two charts of one
-    view apart.
+    view apart; ``legend_rows`` keeps room for a legend that wraps on a phone.
     """
     if current is None:
         current = next(iter(view.race.loops.values())).n_labeled
     chart = figures.learning_curves(named, current=current, colours=colours, height=height,
                                     x_range=x_range, revision=view.slot.revision, x_title=x_title, events=events,
+                                    legend_rows=legend_rows,
                                     y_range=figures.accuracy_range(*(acc for _, acc in named.values())))
     st.plotly_chart(chart, theme=None, config=figures.PLOTLY_CONFIG, key=f"{view.lab.name}.{view.variant}.{key}")
     if caption:

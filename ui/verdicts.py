@@ -235,11 +235,19 @@ def failure_verdicts(fix: str, metric: Metric, effect, cost, n_seeds: int) -> li
 
 # -- the stream lab -----------------------------------------------------------------------------------
 
+def _same(value: Estimate) -> bool:
+    """True when every seed gave the same value (an interval of no width)."""
+    return bool(np.isfinite(value.low) and value.low == value.high)
+
+
 def _count(value: Estimate) -> str:
-    """A count over seeds: "60 in every seed" when all seeds agree, else its mean and interval."""
-    if np.isfinite(value.low) and value.low == value.high:
-        return f"{number(value.mean, 0)} in every seed"
-    return value.format(1)
+    """A count over seeds: the count when all seeds agree (say so with :func:`_every`), else mean and interval."""
+    return number(value.mean, 0) if _same(value) else value.format(1)
+
+
+def _every(value: Estimate) -> str:
+    """ " in every seed" after a count all seeds agree on."""
+    return " in every seed" if _same(value) else ""
 
 
 def _points(difference: Estimate) -> str:
@@ -283,15 +291,17 @@ def stream_verdicts(final: Mapping[str, Estimate], spent: Estimate, budget: int,
         Against random asking (success when the stream learner is clearly
         ahead), then against the pool-based reference (info).
     """
-    head = (f"Over {n_seeds} seeds the stream learner buys {_count(spent)} of its {budget} labels and ends at "
+    head = (f"Over {n_seeds} seeds the stream learner buys {_count(spent)} of its {budget} labels{_every(spent)} "
+            f"and ends at "
             f"{final['stream'].format(1, 100, '%')}; random asking at the same moments ends at "
             f"{final['random'].format(1, 100, '%')}.")
     side = _side(over_random, "ahead", "behind", "level")
     if side == "ahead":
         first = Verdict(f"{head} Asking when unsure pays: {_points(over_random)} over random asking.", "success")
     elif side == "behind":
+        cost = Estimate(-over_random.mean, -over_random.high, -over_random.low, over_random.n)
         first = Verdict(f"{head} Random asking wins here: the stream learner's choices cost "
-                        f"{_points(over_random)}.", "warning")
+                        f"{cost.format(1, 100)} points.", "warning")
     else:
         first = Verdict(f"{head} No clear difference ({_points(over_random)}, an interval that includes zero): "
                         "with these labels, which arrivals it asked about hardly mattered.", "warning")
@@ -301,8 +311,8 @@ def stream_verdicts(final: Mapping[str, Estimate], spent: Estimate, budget: int,
     pool += (f": {_points(below_pool)} {gap} the stream learner." if gap != "level with" else
              f": level with the stream learner ({_points(below_pool)}).")
     if drifting:
-        pool += (" Under drift it is no upper reference: it picks from both halves of the stream at once, whose "
-                 "labels disagree.")
+        pool += (" Under drift it picks from the points of the picture of the moment, knowing when the drift "
+                 "came; like the others it keeps its labels from before.")
     return [first, Verdict(pool, "info")]
 
 
@@ -326,8 +336,8 @@ def drift_verdict(before: Estimate, final: Estimate, left: Estimate, asked: Esti
         most of what was left stayed unspent; ``info`` otherwise.
     """
     text = (f"Just before the drift the stream learner stood at {before.format(1, 100, '%')}, at the end at "
-            f"{final.format(1, 100, '%')}. It had {_count(left)} labels left at the drift and bought "
-            f"{_count(asked)} after it.")
+            f"{final.format(1, 100, '%')}. It had {_count(left)} labels left at the drift{_every(left)} and bought "
+            f"{_count(asked)} after it{_every(asked)}.")
     unspent = left.mean - asked.mean
     if left.high < 0.1 * budget:
         return Verdict(f"**Budget spent early.** {text} The threshold let it ask so often that nothing was left "
@@ -357,7 +367,8 @@ def tradeoff_sentence(thresholds, labels: list, accuracy: list, over_random: lis
     """
     low, high = 0, len(thresholds) - 1
     text = (f"From threshold {thresholds[low]:g} to {thresholds[high]:g} the labels bought fall from "
-            f"{_count(labels[low])} to {_count(labels[high])}, and the final accuracy moves from "
+            f"{_count(labels[low])}{_every(labels[low])} to {_count(labels[high])}{_every(labels[high])}, and the "
+            f"final accuracy moves from "
             f"{accuracy[low].format(1, 100, '%')} to {accuracy[high].format(1, 100, '%')}.")
     ahead = [f"{t:g}" for t, d in zip(thresholds, over_random) if np.isfinite(d.low) and d.low > 0]
     behind = [f"{t:g}" for t, d in zip(thresholds, over_random) if np.isfinite(d.high) and d.high < 0]
