@@ -41,8 +41,7 @@ def sidebar(session) -> None:
     st.header("Run")
     controls.speed_select(session)
     st.header("Measurement")
-    st.slider("Seeds", 3, 50, key=session.key("seeds"))
-    st.caption("Streams the verdict below runs over: more seeds, narrower intervals, longer wait.")
+    controls.seeds_slider(session, "Streams the verdict below runs over: more seeds, narrower intervals, longer wait.")
 
 
 def rule(view) -> None:

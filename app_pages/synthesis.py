@@ -35,8 +35,7 @@ def sidebar(session) -> None:
     st.caption("Labels each learner may have, starting labels included.")
     controls.speed_select(session)
     st.header("Measurement")
-    st.slider("Seeds", 3, 50, key=session.key("seeds"))
-    st.caption("Draws of the data the comparison below runs over.")
+    controls.seeds_slider(session, "Draws of the data the comparison below runs over.")
 
 
 def header(view) -> None:

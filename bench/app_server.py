@@ -31,16 +31,19 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_app(port: int | None = None, timeout: float = 60.0, log_path: str | None = None):
-    """Run the app on 127.0.0.1 and yield its base URL; stop it afterwards."""
+def running_app(port: int | None = None, timeout: float = 60.0, log_path: str | None = None, root: Path = ROOT):
+    """Run the app on 127.0.0.1 and yield its base URL; stop it afterwards.
+
+    ``root`` is the folder whose ``app.py`` runs (another folder: a calibration page, say).
+    """
     port = port or free_port()
     log = open(log_path, "w") if log_path else subprocess.DEVNULL
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1",
          "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        cwd=root, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        env={**os.environ, "PYTHONPATH": str(root)},
     )
     url = f"http://127.0.0.1:{port}"
     try:

@@ -14,17 +14,14 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import textwrap
-import time
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.app_server import CHROMIUM, CHROMIUM_ARGS, free_port, running_app  # noqa: E402
+from bench.app_server import CHROMIUM, CHROMIUM_ARGS, running_app  # noqa: E402
 
 PAGES = (("stream", "/stream"), ("stream, drifting, asking zone", "/stream?drift=1&zone=1"),
          ("synthesis, 2-D tab", "/synthesis"), ("synthesis, digits tab", "/synthesis?tab=digits&budget=100"))
@@ -103,28 +100,14 @@ def clicks(page, n: int) -> list:
 def trivial_page(browser, n: int) -> list:
     with tempfile.TemporaryDirectory() as folder:
         Path(folder, "app.py").write_text(TRIVIAL_APP)
-        port = free_port()
-        process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port",
-             str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-            cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-        try:
-            for _ in range(300):
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.2)
+        with running_app(root=Path(folder)) as url:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(f"http://127.0.0.1:{port}/")
+            page.goto(url)
             page.wait_for_selector(".js-plotly-plot", timeout=60_000)
             page.wait_for_timeout(1000)
             times = clicks(page, n)
             page.close()
             return times
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
 
 
 def main() -> None:

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from apptest_pages import lab_state, open_page
 from test_app_arena import page_text, query, verdict_box
-from test_app_stream import alerts
+from test_app_stream import alerts, ok
 
 from alcore.registry import DATASETS
 from alcore.stats import estimate
@@ -32,12 +32,6 @@ PARAMS = {param.name: param for param in spec.PARAMS}
 
 def synthesis(**query_) -> AppTest:
     return ok(open_page("synthesis", **{**SMALL, **query_}))
-
-
-def ok(at: AppTest) -> AppTest:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
-    return at
 
 
 def race(at: AppTest, tab: str):

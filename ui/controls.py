@@ -174,6 +174,14 @@ def batch_slider(session: LabSession, name: str = "batch") -> int:
     return value
 
 
+def seeds_slider(session: LabSession, caption: str, name: str = "seeds") -> int:
+    """How many seeds the verdict's measurement runs over (the setting's own range)."""
+    param = session.by_name[name]
+    value = st.slider("Seeds", int(param.low), int(param.high), key=session.key(name))
+    st.caption(caption)
+    return value
+
+
 def speed_select(session: LabSession) -> str:
     """How fast Play steps (never none: a deselected speed goes back to normal)."""
     if st.session_state.get(session.key("speed")) not in SPEEDS:
