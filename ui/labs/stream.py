@@ -14,7 +14,7 @@ from ui.params import Param, Preset, defaults
 NAME = "stream"
 MAX_POOL = 2000
 #: The thresholds of the trade-off measurement (the current one is measured on its own too).
-THRESHOLDS = (0.0, 0.25, 0.5, 0.7, 0.85, 0.95)
+THRESHOLDS = (0.0, 0.3, 0.6, 0.8, 0.9, 0.95, 0.98)
 
 
 def _data_params() -> tuple:
@@ -32,7 +32,7 @@ PARAMS = _data_params() + (
     Param("measure", "margin", choices=tuple(MEASURES), label="uncertainty measure",
           labels={name: STRATEGIES[name].label for name in MEASURES}),
     Param("threshold", 0.5, low=0.0, high=1.0, digits=2, label="threshold"),
-    Param("budget", 40, low=5, high=300, label="label budget"),
+    Param("budget", 80, low=5, high=300, label="label budget"),
     Param("epsilon", 0.0, low=0.0, high=0.5, digits=2, label="epsilon"),
     Param("drift", False, label="drifting stream"),
     Param("angle", 90, low=15, high=180, label="drift angle"),
