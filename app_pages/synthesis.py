@@ -85,14 +85,14 @@ def draw_plane(view) -> None:
             figures.Panel(TITLES["synthesis"], f"test accuracy {synthesis.curve[1][-1]:.1%} · {outside} of "
                                                f"{len(queries)} queries outside the data",
                           _picture(view, synthesis, synthesis.X_labeled, synthesis.y_labeled,
-                                   X_marked=queries if len(queries) else None,
+                                   X_marked=queries if len(queries) else None, marks_on_top=True,
                                    X_new=queries[-1:] if len(queries) else None)),
             figures.Panel(TITLES["margin"], f"test accuracy {margin.curve[1][-1]:.1%} · asks about real points",
                           _picture(view, margin, data.X_pool[margin.labeled_indices], margin.labels,
                                    X_new=data.X_pool[margin.history[-1].queried] if race.rounds else None))]
     live.panels(view.slot.memo["pictures"], caption=(
-        "Grey dots are the real data. Coloured dots are labeled points; on the left, small squares mark the "
-        "made-up queries (coloured by the label nature gave them) and the ring the newest one. The background is "
+        "Grey dots are the real data. Coloured dots are labeled points; on the left, squares frame the made-up "
+        "queries (coloured by the label nature gave them) and the ring marks the newest one. The background is "
         "each model, pale where it is unsure; the dark line is its boundary."))
     live.curves(view, {TITLES[name]: loop.curve for name, loop in race.loops.items()}, x_range=(0, race.budget + 1),
                 caption="Test accuracy after each label, for this one draw; the dotted line is now.")

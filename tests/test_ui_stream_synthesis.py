@@ -250,3 +250,15 @@ def test_every_stored_setting_of_both_labs_can_be_measured():
         for values in lab.stored_settings():
             for kind, args in lab.measurement(values).values():
                 assert kind in measure.KINDS and measure.estimated_seconds((kind, args)) > 0
+
+
+def test_marks_on_top_frame_labeled_points_that_would_hide_them():
+    bounds, probs = (0.0, 10.0, 0.0, 10.0), np.full((4, 4, 2), 0.5)
+    kwargs = dict(X_labeled=[[5.0, 5.0]], y_labeled=[0], X_marked=[[5.0, 5.0]])
+    under = figures.panel_picture(probs, bounds, long_side=400, **kwargs)
+    over = figures.panel_picture(probs, bounds, long_side=400, marks_on_top=True, **kwargs)
+
+    def ink(picture):
+        return int((np.abs(picture.astype(int) - np.array(figures.INK)).max(axis=2) <= 3).sum())
+
+    assert ink(over) > ink(under) + 40  # under the disk only its corners peek out; on top the whole frame shows

@@ -414,7 +414,7 @@ def panel_picture(grid_probs: np.ndarray, bounds: Sequence[float], *, X_labeled,
                   grid_scores: Optional[np.ndarray] = None, pool_alpha: Optional[np.ndarray] = None,
                   X_new=None, numbered: bool = False, X_marked=None, X_square=None,
                   long_side: int = PANEL_SIDE, colours: Sequence[str] = CLASS_COLOURS,
-                  score_range: Optional[tuple] = None) -> np.ndarray:
+                  score_range: Optional[tuple] = None, marks_on_top: bool = False) -> np.ndarray:
     """One panel's whole picture: the model (or the scores), the pool and the points on it.
 
     Drawn on the server as one image, so it keeps its aspect ratio at any
@@ -447,6 +447,9 @@ def panel_picture(grid_probs: np.ndarray, bounds: Sequence[float], *, X_labeled,
         Class colours.
     score_range : (low, high), optional
         Fixed ends of the score colours (see :func:`panel_image`).
+    marks_on_top : bool, default=False
+        Draw the squares over the labeled points (to mark labeled points
+        themselves) instead of under them.
 
     Returns
     -------
@@ -456,14 +459,18 @@ def panel_picture(grid_probs: np.ndarray, bounds: Sequence[float], *, X_labeled,
                       colours=colours, score_range=score_range)
     height, width = rgb.shape[:2]
     scale = long_side / PANEL_SIDE
-    image = Image.fromarray(rgb)
-    draw = ImageDraw.Draw(image)
-    for points, half, line in ((X_marked, MARK_HALF, 1), (X_square, MARK_HALF * 1.9, 2)):
-        if points is not None and len(points):
-            for x, y in zip(*_to_pixels(points, bounds, height, width)):
-                h = half * scale
-                draw.rectangle([x - h, y - h, x + h, y + h], outline=INK, width=max(1, round(line * scale)))
-    picture = np.array(image)
+
+    def squares(image: Image.Image) -> Image.Image:
+        draw = ImageDraw.Draw(image)
+        for points, half, line in ((X_marked, MARK_HALF * (1.5 if marks_on_top else 1), 1),
+                                   (X_square, MARK_HALF * 1.9, 2)):
+            if points is not None and len(points):
+                for x, y in zip(*_to_pixels(points, bounds, height, width)):
+                    h = half * scale
+                    draw.rectangle([x - h, y - h, x + h, y + h], outline=INK, width=max(1, round(line * scale)))
+        return image
+
+    picture = np.array(Image.fromarray(rgb) if marks_on_top else squares(Image.fromarray(rgb)))
     cx, cy = _to_pixels(X_labeled, bounds, height, width)
     classes = np.asarray(y_labeled, dtype=int).ravel()
     palette = np.array([hex_to_rgb(colours[c % len(colours)]) for c in range(max(classes.max(initial=0) + 1, 1))],
@@ -477,6 +484,8 @@ def panel_picture(grid_probs: np.ndarray, bounds: Sequence[float], *, X_labeled,
         _stamp(picture, nx, ny, np.full((nx.size, 3), 255.0, dtype=np.float32), ring + 1.2 * scale, ring - (RING_WIDTH + 1.0) * scale)
         _stamp(picture, nx, ny, np.tile(np.array(INK, dtype=np.float32), (nx.size, 1)), ring, ring - RING_WIDTH * scale)
     picture = Image.fromarray(picture)
+    if marks_on_top:
+        picture = squares(picture)
     if numbered and X_new is not None and len(X_new):
         draw = ImageDraw.Draw(picture)
         text_size = 18 * scale
