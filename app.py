@@ -13,6 +13,8 @@ PAGES = [
     st.Page("app_pages/arena.py", title="Arena: active vs random", icon=":material/sports_score:", url_path="arena"),
     st.Page("app_pages/batch.py", title="Batch diversity", icon=":material/scatter_plot:", url_path="batch"),
     st.Page("app_pages/failures.py", title="When it fails", icon=":material/warning:", url_path="failures"),
+    st.Page("app_pages/stream.py", title="Stream: ask now or never", icon=":material/waves:", url_path="stream"),
+    st.Page("app_pages/synthesis.py", title="Query synthesis", icon=":material/auto_fix_high:", url_path="synthesis"),
     st.Page("app_pages/zoo.py", title="Acquisition zoo", icon=":material/pets:", url_path="zoo"),
 ]
 

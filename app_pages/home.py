@@ -35,6 +35,12 @@ LABS = [
     ("app_pages/failures.py", "When it fails",
      "Overconfident models, a cluster nobody visits, outliers and a cold start: each failure made "
      "visible, with its fix on a toggle."),
+    ("app_pages/stream.py", "Stream: ask now or never",
+     "Points arrive one at a time and the learner must ask now or let each pass for good. Move the threshold "
+     "and the budget, and watch a drifting stream catch a fixed threshold out."),
+    ("app_pages/synthesis.py", "Query synthesis",
+     "The learner makes up its own questions on its boundary: on the plane, often far from any data; as digit "
+     "blends, often no digit at all. Label them yourself, or say you can't tell."),
     ("app_pages/zoo.py", "Acquisition zoo",
      "Every acquisition function on one model, side by side: where each one would ask, how often they "
      "agree, and why three uncertainty measures part ways with three classes."),

@@ -211,3 +211,35 @@ def test_fuzz_zoo(seed):
 @pytest.mark.parametrize("seed", [0, 1])
 def test_malformed_zoo_links_are_clamped_with_a_note(seed):
     test_malformed_links_are_clamped_with_a_note("zoo", seed)
+
+
+# -- the stream and synthesis labs (issue 15) ---------------------------------------------------------
+# Their measurements are the real ones (a few short streams or 3 seeds to a small budget cost little).
+
+from ui.labs import stream as stream_lab  # noqa: E402
+from ui.labs import synthesis as synthesis_lab  # noqa: E402
+
+LABS.update(stream=stream_lab, synthesis=synthesis_lab)
+LIMITS.update({"stream.pool": (100, 200), "synthesis.pool": POOLS, "synthesis.budget": (20, 30, 40)})
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_fuzz_stream(seed):
+    at = open_page("stream", pool=100, seeds=3, budget=20, wait=False)
+    done = fuzz(at, 100, seed, "stream")
+    assert any(d.startswith("click stream.run.") for d in done) and any(" = " in d for d in done)
+    accepts_its_link(at, "stream")
+
+
+@pytest.mark.parametrize("tab", synthesis_lab.VARIANTS)
+def test_fuzz_synthesis(tab):
+    at = open_page("synthesis", tab=tab, pool=200, seeds=3, budget=30, wait=False)
+    done = fuzz(at, 80, synthesis_lab.VARIANTS.index(tab), "synthesis")
+    assert any(d.startswith("click synthesis.") for d in done)
+    accepts_its_link(at, "synthesis")
+
+
+@pytest.mark.parametrize("page", ["stream", "synthesis"])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_malformed_links_of_the_stream_and_synthesis_pages(page, seed):
+    test_malformed_links_are_clamped_with_a_note(page, seed)

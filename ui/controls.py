@@ -59,7 +59,7 @@ def data_params(*, init: int, max_pool: int, datasets: Optional[Sequence[str]] =
     """
     datasets = tuple(two_d_datasets() if datasets is None else datasets)
     return (
-        Param("ds", "blobs", choices=datasets, label="dataset", labels=dataset_labels(datasets)),
+        Param("ds", "blobs" if "blobs" in datasets else datasets[0], choices=datasets, label="dataset", labels=dataset_labels(datasets)),
         Param("noise", 1.0, low=0.0, high=2.0, digits=2, label="noise"),
         Param("classes", 4, low=3, high=10, label="number of classes"),
         Param("pool", 1000, low=200, high=max_pool, label="pool size"),
@@ -96,11 +96,15 @@ def dataset_kwargs(values: Mapping) -> dict:
 
 # -- data ---------------------------------------------------------------------------------------------
 
-def data_section(session: LabSession) -> None:
+def data_section(session: LabSession, *, pool_label: str = "Pool size",
+                 pool_caption: str = "Unlabeled points the learners can ask about (a separate test set scores them).",
+                 start_caption: str = "Labels every learner gets before it starts asking, a few from each class; "
+                                      "the same for all.") -> None:
     """The sidebar's Data section: dataset (the choices of the lab's ``ds`` setting), its noise knob
     (clamped to its range; none for real data), classes where the dataset has them, pool size
-    (clamped to what it can draw) and starting labels. For :data:`UPLOAD`, the uploader and what it
-    read (:func:`ui.upload.section`) instead of the dataset's knobs."""
+    (clamped to what it can draw) and starting labels; a lab may name the pool and the starting labels
+    in its own words. For :data:`UPLOAD`, the uploader and what it read (:func:`ui.upload.section`)
+    instead of the dataset's knobs."""
     st.header("Data")
     names = session.by_name["ds"].choices
     shown = dataset_labels(names)
@@ -134,10 +138,10 @@ def data_section(session: LabSession) -> None:
     elif top is not None:
         top = int(pool.low + POOL_STEP * ((min(top, pool.high) - pool.low) // POOL_STEP))
         session.clamp("pool", pool.low, top)
-        st.slider("Pool size", int(pool.low), top, step=POOL_STEP, key=session.key("pool"))
-        st.caption("Unlabeled points the learners can ask about (a separate test set scores them).")
+        st.slider(pool_label, int(pool.low), top, step=POOL_STEP, key=session.key("pool"))
+        st.caption(pool_caption)
     st.slider("Starting labels", 2, 20, key=session.key("init"))
-    st.caption("Labels every learner gets before it starts asking, a few from each class; the same for all.")
+    st.caption(start_caption)
 
 
 # -- model and strategy -------------------------------------------------------------------------------
@@ -197,6 +201,14 @@ def batch_slider(session: LabSession, name: str = "batch") -> int:
     param = session.by_name[name]
     value = st.slider("Batch size", int(param.low), int(param.high), key=session.key(name))
     st.caption("Labels each learner asks for per step. 1 is classic active learning.")
+    return value
+
+
+def seeds_slider(session: LabSession, caption: str, name: str = "seeds") -> int:
+    """How many seeds the verdict's measurement runs over (the setting's own range)."""
+    param = session.by_name[name]
+    value = st.slider("Seeds", int(param.low), int(param.high), key=session.key(name))
+    st.caption(caption)
     return value
 
 

@@ -140,11 +140,12 @@ def image_size(bounds: Sequence[float], long_side: int = 360) -> tuple[int, int]
 
 
 def points_alpha(X: np.ndarray, bounds: Sequence[float], height: int, width: int,
-                 radius: float = 1.6) -> np.ndarray:
+                 radius: float = 1.6, weights: Optional[np.ndarray] = None) -> np.ndarray:
     """Coverage (0..1) of small anti-aliased dots at the points X on an image, (h, w) float32.
 
     Vectorised over the points: one pass per pixel offset of the dot. It only
-    depends on the pool, so callers may cache it.
+    depends on the pool, so callers may cache it. ``weights`` (one per point,
+    0..1) fade each dot: where dots overlap, the strongest shows.
     """
     x_min, x_max, y_min, y_max = (float(b) for b in bounds)
     X = np.asarray(X, dtype=float).reshape(-1, 2)
@@ -162,8 +163,11 @@ def points_alpha(X: np.ndarray, bounds: Sequence[float], height: int, width: int
             rows, cols = py + dy, px + dx
             inside = (rows >= 0) & (rows < height) & (cols >= 0) & (cols < width)
             rows, cols = rows[inside], cols[inside]
-            # duplicates read the same old value and write the same new one, so this is safe
-            alpha[rows, cols] = np.maximum(alpha[rows, cols], cover)
+            if weights is None:
+                # duplicates read the same old value and write the same new one, so this is safe
+                alpha[rows, cols] = np.maximum(alpha[rows, cols], cover)
+            else:  # duplicates may differ: an unbuffered maximum
+                np.maximum.at(alpha, (rows, cols), (cover * np.asarray(weights, dtype=np.float32)[inside]))
     return alpha
 
 
@@ -253,7 +257,8 @@ def _palette(colours: Optional[tuple]) -> tuple[bytes, np.ndarray]:
 def panel_image(grid_probs: np.ndarray, bounds: Sequence[float], *, pool_X: Optional[np.ndarray] = None,
                 grid_scores: Optional[np.ndarray] = None, pool_alpha: Optional[np.ndarray] = None,
                 long_side: int = 360, colours: Sequence[str] = CLASS_COLOURS,
-                boundary: bool = True, edges: Optional[np.ndarray] = None) -> np.ndarray:
+                boundary: bool = True, edges: Optional[np.ndarray] = None,
+                score_range: Optional[tuple] = None) -> np.ndarray:
     """Render one panel's background: heatmap, decision boundary and grey pool points.
 
     Each class's probability is resized bilinearly to the picture; every
@@ -286,6 +291,9 @@ def panel_image(grid_probs: np.ndarray, bounds: Sequence[float], *, pool_X: Opti
         The boundary's pixels, as :func:`boundary_edges` gives them for
         ``grid_probs``: several score maps of one model then share the work
         of finding it.
+    score_range : (low, high), optional
+        Fixed ends of the score colours (a flat map of ``high`` is then dark,
+        not white); the map's own range when None.
 
     Returns
     -------
@@ -307,6 +315,9 @@ def panel_image(grid_probs: np.ndarray, bounds: Sequence[float], *, pool_X: Opti
         scores = np.asarray(grid_scores, dtype=float)[::-1]
         finite = np.isfinite(scores)
         low, high = (scores[finite].min(), scores[finite].max()) if finite.any() else (0.0, 0.0)
+        if score_range is not None:
+            low, high = (float(v) for v in score_range)
+            scores = np.clip(scores, low, high)
         scaled = np.where(finite, (scores - low) / (high - low), 0.0) if high - low >= 1e-12 else \
             np.zeros(scores.shape)
         index = np.take(step_of_level, _levels_in_place(np.array(_resize(scaled, height, width))))
@@ -420,7 +431,8 @@ def panel_picture(grid_probs: np.ndarray, bounds: Sequence[float], *, X_labeled,
                   grid_scores: Optional[np.ndarray] = None, pool_alpha: Optional[np.ndarray] = None,
                   X_new=None, numbered: bool = False, X_marked=None, X_square=None,
                   long_side: int = PANEL_SIDE, colours: Sequence[str] = CLASS_COLOURS,
-                  edges: Optional[np.ndarray] = None, X_scored=None, scored=None) -> np.ndarray:
+                  edges: Optional[np.ndarray] = None, X_scored=None, scored=None,
+                  score_range: Optional[tuple] = None, marks_on_top: bool = False) -> np.ndarray:
     """One panel's whole picture: the model (or the scores), the pool and the points on it.
 
     Drawn on the server as one image, so it keeps its aspect ratio at any
@@ -458,23 +470,34 @@ def panel_picture(grid_probs: np.ndarray, bounds: Sequence[float], *, X_labeled,
         candidates): squares filled with :func:`score_rgb`'s colour of ``scored``.
     scored : array-like of shape (j,), optional
         Their scores.
+    score_range : (low, high), optional
+        Fixed ends of the score colours (see :func:`panel_image`).
+    marks_on_top : bool, default=False
+        Draw the squares over the labeled points (to mark labeled points
+        themselves) instead of under them.
 
     Returns
     -------
     numpy.ndarray of shape (h, w, 3), uint8
     """
     rgb = panel_image(grid_probs, bounds, grid_scores=grid_scores, pool_alpha=pool_alpha, long_side=long_side,
-                      colours=colours, edges=edges)
+                      colours=colours, edges=edges, score_range=score_range)
     height, width = rgb.shape[:2]
     scale = long_side / PANEL_SIDE
-    image = Image.fromarray(rgb)
-    draw = ImageDraw.Draw(image)
-    for points, half, line in ((X_marked, MARK_HALF, 1), (X_square, MARK_HALF * 1.9, 2)):
-        if points is not None and len(points):
-            for x, y in zip(*_to_pixels(points, bounds, height, width)):
-                h = half * scale
-                draw.rectangle([x - h, y - h, x + h, y + h], outline=INK, width=max(1, round(line * scale)))
+
+    def squares(image: Image.Image) -> Image.Image:
+        draw = ImageDraw.Draw(image)
+        for points, half, line in ((X_marked, MARK_HALF * (1.5 if marks_on_top else 1), 1),
+                                   (X_square, MARK_HALF * 1.9, 2)):
+            if points is not None and len(points):
+                for x, y in zip(*_to_pixels(points, bounds, height, width)):
+                    h = half * scale
+                    draw.rectangle([x - h, y - h, x + h, y + h], outline=INK, width=max(1, round(line * scale)))
+        return image
+
+    image = Image.fromarray(rgb) if marks_on_top else squares(Image.fromarray(rgb))
     if X_scored is not None and len(X_scored):
+        draw = ImageDraw.Draw(image)
         fills = np.round(score_rgb(np.asarray(scored, dtype=float))).astype(int)
         h = SCORED_HALF * scale
         for x, y, fill in zip(*_to_pixels(X_scored, bounds, height, width), fills):
@@ -482,6 +505,8 @@ def panel_picture(grid_probs: np.ndarray, bounds: Sequence[float], *, X_labeled,
     picture = np.array(image)
     nx, ny = _labeled_and_new(picture, bounds, X_labeled, y_labeled, X_new, scale, colours)
     picture = Image.fromarray(picture)
+    if marks_on_top:
+        picture = squares(picture)
     if numbered and X_new is not None and len(X_new):
         draw = ImageDraw.Draw(picture)
         text_size = 18 * scale
@@ -891,9 +916,22 @@ def _curve_layout(height: int, x_title: str, y_title: str, y_range=None, revisio
     )
 
 
+def _events(layout: dict, events: Optional[Mapping[str, float]]) -> None:
+    """Mark moments on the x axis (a drift, say): a dashed vertical line each, named at its top."""
+    for name, x in (events or {}).items():
+        layout.setdefault("shapes", []).append(dict(type="line", xref="x", yref="paper", x0=x, x1=x, y0=0, y1=1,
+                                                    line=dict(color="#1F2328", width=1.2, dash="dash")))
+        layout.setdefault("annotations", []).append(dict(x=x, y=1, xref="x", yref="paper", text=name,
+                                                         showarrow=False, xanchor="left", yanchor="top",
+                                                         font=dict(size=12, color="#1F2328"),
+                                                         bgcolor="rgba(255,255,255,0.8)"))
+
+
 def learning_curves(curves: Mapping[str, tuple], *, current: Optional[float] = None,
                     target: Optional[float] = None, colours: Sequence[str] = LEARNER_COLOURS,
-                    height: int = 300, y_range=None, x_range=None, revision: int = 0) -> go.Figure:
+                    height: int = 300, y_range=None, x_range=None, revision: int = 0,
+                    x_title: str = "labels used", events: Optional[Mapping[str, float]] = None,
+                    legend_rows: int = 2) -> go.Figure:
     """Test accuracy against labels, one line per learner.
 
     Parameters
@@ -912,6 +950,12 @@ def learning_curves(curves: Mapping[str, tuple], *, current: Optional[float] = N
     x_range : (low, high), optional
         Fixed label range (so the axis does not jump as the race goes on).
     revision : int, default=0
+    x_title : str, default='labels used'
+        What the x axis counts (arrivals seen, say).
+    events : mapping of str to float, optional
+        Moments to mark with a named dashed line (``{"drift": 250}``).
+    legend_rows : int, default=2
+        Rows of legend the figure keeps room for (one per learner holds on a phone).
 
     Returns
     -------
@@ -923,7 +967,7 @@ def learning_curves(curves: Mapping[str, tuple], *, current: Optional[float] = N
                          x=np.asarray(labels).tolist(), y=_rounded(accuracy, 4),
                          line=dict(color=colours[i % len(colours)], width=2.5), marker=dict(size=5),
                          hovertemplate="%{y:.1%}"))
-    layout = _curve_layout(height, "labels used", "test accuracy", y_range, revision)
+    layout = _curve_layout(height, x_title, "test accuracy", y_range, revision, legend_rows)
     if x_range is not None:
         layout["xaxis"]["range"] = list(x_range)
     shapes = []
@@ -934,12 +978,15 @@ def learning_curves(curves: Mapping[str, tuple], *, current: Optional[float] = N
         shapes.append(dict(type="line", xref="paper", yref="y", x0=0, x1=1, y0=target, y1=target,
                            line=dict(color="#1F2328", width=1, dash="dash")))
     layout["shapes"] = shapes
+    _events(layout, events)
     return _figure(data, layout)
 
 
 def curves_with_band(labels, bands: Mapping[str, tuple], *, target: Optional[float] = None,
                      colours: Sequence[str] = LEARNER_COLOURS, height: int = 320, y_range=None,
-                     y_title: str = "test accuracy") -> go.Figure:
+                     y_title: str = "test accuracy", x_title: str = "labels used",
+                     events: Optional[Mapping[str, float]] = None, y_format: str = ".0%",
+                     legend_rows: int = 2) -> go.Figure:
     """Mean curve with a shaded 95% band per learner (over seeds).
 
     Parameters
@@ -954,6 +1001,13 @@ def curves_with_band(labels, bands: Mapping[str, tuple], *, target: Optional[flo
     height : int, default=320
     y_range : (low, high), optional
     y_title : str, default='test accuracy'
+    x_title : str, default='labels used'
+    events : mapping of str to float, optional
+        Moments to mark with a named dashed line.
+    y_format : str, default='.0%'
+        Tick format of the y axis ("d" for counts).
+    legend_rows : int, default=2
+        Rows of legend the figure keeps room for.
 
     Returns
     -------
@@ -972,10 +1026,12 @@ def curves_with_band(labels, bands: Mapping[str, tuple], *, target: Optional[flo
                          showlegend=False, name=f"{name} 95% band"))
         data.append(dict(type="scatter", mode="lines", name=name, x=x, y=_rounded(mean, 4),
                          line=dict(color=colour, width=2.5), hovertemplate="%{y:.1%}"))
-    layout = _curve_layout(height, "labels used", y_title, y_range)
+    layout = _curve_layout(height, x_title, y_title, y_range, legend_rows=legend_rows)
+    layout["yaxis"]["tickformat"] = y_format
     if target is not None:
         layout["shapes"] = [dict(type="line", xref="paper", yref="y", x0=0, x1=1, y0=target, y1=target,
                                  line=dict(color="#1F2328", width=1, dash="dash"))]
+    _events(layout, events)
     return _figure(data, layout)
 
 
@@ -1020,3 +1076,114 @@ def reliability_diagram(bins: Mapping[str, tuple], *, colours: Sequence[str] = L
                            legend_rows=len(bins) + 1)
     layout["xaxis"].update(range=[0, 1.02], tickformat=".0%")
     return _figure(data, layout)
+
+
+# -- the stream and synthesis labs ------------------------------------------------------------------
+
+INK_HEX = "#{:02X}{:02X}{:02X}".format(*INK)
+
+
+def fading_mask(X, ages, bounds: Sequence[float], window: int, long_side: int = PANEL_SIDE) -> np.ndarray:
+    """Grey dots that fade with age, as a uint8 opacity mask for :func:`panel_picture`'s ``pool_alpha``.
+
+    Parameters
+    ----------
+    X : array-like of shape (m, 2)
+        The points (recent arrivals, say).
+    ages : array-like of shape (m,)
+        0 for the newest; a point of age ``window`` or more is gone.
+    bounds : (x_min, x_max, y_min, y_max)
+    window : int
+    long_side : int
+
+    Returns
+    -------
+    numpy.ndarray of shape (h, w), uint8
+    """
+    height, width = image_size(bounds, long_side)
+    weights = np.clip(1.0 - np.asarray(ages, dtype=float) / max(window, 1), 0.0, 1.0)
+    return (230 * points_alpha(X, bounds, height, width, radius=2.4 * long_side / PANEL_SIDE,
+                               weights=weights)).astype(np.uint8)
+
+
+def tradeoff_chart(series: Mapping[str, tuple], *, texts: Sequence[str] = (), highlight: Optional[tuple] = None,
+                   colours: Sequence[str] = LEARNER_COLOURS, height: int = 300, y_range=None,
+                   x_title: str = "labels spent", y_title: str = "final test accuracy") -> go.Figure:
+    """What each setting buys: one point per setting, mean with its 95% interval on both axes.
+
+    Parameters
+    ----------
+    series : mapping of name to (x, x_low, x_high, y, y_low, y_high)
+        Arrays of one value per setting, in order (joined by a line); NaN
+        interval ends draw no error bar.
+    texts : sequence of str
+        A short label per setting, written by the first series' points.
+    highlight : (name, x, x_low, x_high, y, y_low, y_high), optional
+        One more point, drawn large (the current setting).
+    colours : sequence of str
+        One per series; the highlight takes the first.
+    height : int, default=300
+    y_range : (low, high), optional
+    x_title, y_title : str
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
+    def bars(mean, low, high) -> dict:
+        mean, low, high = (np.asarray(v, dtype=float) for v in (mean, low, high))
+        return dict(type="data", symmetric=False, array=_rounded(np.nan_to_num(high - mean), 4),
+                    arrayminus=_rounded(np.nan_to_num(mean - low), 4), thickness=1.2, width=3)
+
+    data = []
+    for i, (name, (x, x_low, x_high, y, y_low, y_high)) in enumerate(series.items()):
+        colour = colours[i % len(colours)]
+        trace = dict(type="scatter", mode="lines+markers", name=name, x=_rounded(x, 2), y=_rounded(y, 4),
+                     error_x=dict(bars(x, x_low, x_high), color=colour), error_y=dict(bars(y, y_low, y_high), color=colour),
+                     line=dict(color=colour, width=2), marker=dict(size=7, color=colour),
+                     hovertemplate="%{x:.0f} labels: %{y:.1%}")
+        if i == 0 and texts:
+            trace.update(mode="lines+markers+text", text=list(texts), textposition="top center",
+                         textfont=dict(size=11, color=colour))
+        data.append(trace)
+    if highlight is not None:
+        name, x, x_low, x_high, y, y_low, y_high = highlight
+        data.append(dict(type="scatter", mode="markers", name=name, x=_rounded([x], 2), y=_rounded([y], 4),
+                         error_x=dict(bars([x], [x_low], [x_high]), color=INK_HEX),
+                         error_y=dict(bars([y], [y_low], [y_high]), color=INK_HEX),
+                         marker=dict(size=15, symbol="star", color=colours[0], line=dict(color=INK_HEX, width=1.5)),
+                         hovertemplate="%{x:.0f} labels: %{y:.1%}"))
+    layout = _curve_layout(height, x_title, y_title, y_range, legend_rows=len(data))
+    layout["hovermode"] = "closest"
+    return _figure(data, layout)
+
+
+def digit_picture(pixels, *, shape: tuple = (8, 8), scale: int = 32, top: float = 1.0) -> np.ndarray:
+    """A small grey-level image, large and crisp: each pixel a ``scale`` x ``scale`` square.
+
+    Parameters
+    ----------
+    pixels : array-like of shape (h * w,)
+        Ink per pixel, 0 (paper) to ``top`` (full ink), row by row.
+    shape : (h, w), default=(8, 8)
+    scale : int, default=32
+        Nearest-neighbour upscaling (no blur: the pixels stay square).
+    top : float, default=1.0
+        The value of full ink.
+
+    Returns
+    -------
+    numpy.ndarray of shape (h * scale, w * scale, 3), uint8
+        Dark ink on white.
+    """
+    ink = np.clip(np.asarray(pixels, dtype=float).reshape(shape) / top, 0.0, 1.0)
+    grey = np.round(255.0 - ink * (255.0 - INK[0])).astype(np.uint8)
+    big = np.repeat(np.repeat(grey, scale, axis=0), scale, axis=1)
+    return np.repeat(big[:, :, None], 3, axis=2)
+
+
+def png_data_uri(rgb: np.ndarray) -> str:
+    """Encode an (h, w, 3) uint8 image as a ``data:image/png;base64,...`` URI (lossless: sharp edges stay sharp)."""
+    buffer = io.BytesIO()
+    Image.fromarray(rgb, mode="RGB").save(buffer, format="PNG", optimize=False)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")

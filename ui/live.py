@@ -155,8 +155,9 @@ class Lab:
         ``finished`` and ``rounds``). May raise ValueError for settings that
         do not work together, or :class:`NotReady` while it waits for the
         visitor (the page then shows the message as a note).
-    rebuild_on : tuple of str
-        Settings whose change builds new learners (a new seed always does).
+    rebuild_on : tuple of str, or callable
+        Settings whose change builds new learners (a new seed always does);
+        or ``rebuild_on(variant) -> tuple``, when each variant has its own.
     draw : callable
         ``draw(view)``: the live picture, under the buttons, in the live fragment.
     status : callable
@@ -211,7 +212,7 @@ class Lab:
     intro: str
     params: tuple
     build: Callable[[dict, int], Any]
-    rebuild_on: tuple
+    rebuild_on: Any
     draw: Callable[[View], None]
     status: Callable[[View], str]
     measurement: Optional[Callable[[dict], dict]] = None
@@ -343,7 +344,8 @@ def _body(lab: Lab, session: LabSession, variant: str) -> None:
 # -- the learners -------------------------------------------------------------------------------------------
 
 def _settings_key(view: View) -> tuple:
-    return tuple(view.values[name] for name in view.lab.rebuild_on) + (int(view.values["seed"]),)
+    names = view.lab.rebuild_on(view.variant) if callable(view.lab.rebuild_on) else view.lab.rebuild_on
+    return tuple(view.values[name] for name in names) + (int(view.values["seed"]),)
 
 
 def _build(view: View, seed: int, rounds: int) -> None:
@@ -482,13 +484,23 @@ def panels(items: Sequence[figures.Panel], caption: str = "") -> None:
 
 
 def curves(view: View, named: Mapping[str, tuple], *, colours: Sequence[str] = figures.LEARNER_COLOURS,
-           x_range=None, height: int = 260, caption: str = "") -> None:
-    """This run's learning curves: test accuracy after each round, the current round dotted."""
-    first = next(iter(view.race.loops.values()))
-    chart = figures.learning_curves(named, current=first.n_labeled, colours=colours, height=height,
-                                    x_range=x_range, revision=view.slot.revision,
+           x_range=None, height: int = 260, caption: str = "", current: Optional[float] = None,
+           x_title: str = "labels used", events: Optional[Mapping[str, float]] = None, key: str = "curves",
+           legend_rows: int = 2) -> None:
+    """This run's learning curves: test accuracy after each round, the current round dotted.
+
+    The x axis counts labels unless ``x_title`` says otherwise (arrivals seen,
+    say), with ``current`` dotted (the first learner's labels when None) and
+    ``events`` marked (``{"drift": 250}``). ``key`` tells two charts of one
+    view apart; ``legend_rows`` keeps room for a legend that wraps on a phone.
+    """
+    if current is None:
+        current = next(iter(view.race.loops.values())).n_labeled
+    chart = figures.learning_curves(named, current=current, colours=colours, height=height,
+                                    x_range=x_range, revision=view.slot.revision, x_title=x_title, events=events,
+                                    legend_rows=legend_rows,
                                     y_range=figures.accuracy_range(*(acc for _, acc in named.values())))
-    st.plotly_chart(chart, theme=None, config=figures.PLOTLY_CONFIG, key=f"{view.lab.name}.{view.variant}.curves")
+    st.plotly_chart(chart, theme=None, config=figures.PLOTLY_CONFIG, key=f"{view.lab.name}.{view.variant}.{key}")
     if caption:
         st.caption(caption)
 

@@ -40,6 +40,9 @@ from alcore import lab, zoo
 from alcore.data import DATASETS, make_dataset
 from alcore.loop import LoopConfig, Race
 from alcore.registry import EER_CANDIDATES
+from alcore.models import single_threaded
+from alcore.stream import StreamRace, make_stream, threshold_sweep
+from alcore.synthesis import SynthesisRace, far_from_data
 
 ROOT = Path(__file__).resolve().parents[1]
 LAB_STORE = ROOT / "ui" / "labs" / "measured.json"
@@ -213,6 +216,105 @@ def _variant_mode(args: tuple):
 def _variant_seed(args: tuple, seed: int) -> dict:
     mode = _variant_mode(args)
     return lab.failure_metrics(mode, lab.run_failure(mode, seed, args[4]))
+# -- the stream and synthesis labs -----------------------------------------------------------------
+
+#: Seconds per arrival for the stream learner and random asking together (single-threaded, the 2-core VM,
+#: refits included), and per round of a synthesis race (synthesis, margin and random on a 2-D pool of 500);
+#: printed by `python bench/bench_stream_costs.py`. Digits' 64 features and 10 classes cost DIGITS_FACTOR more.
+ARRIVAL_SECONDS = {"logreg": 0.0001, "poly_logreg": 0.0007, "svm_rbf": 0.006, "knn": 0.0015, "forest": 0.02,
+                   "mc_dropout": 0.0012, "laplace_logreg": 0.00012}
+SYNTHESIS_ROUND_SECONDS = {"logreg": 0.0012, "poly_logreg": 0.008, "svm_rbf": 0.04, "knn": 0.013, "forest": 0.15,
+                           "mc_dropout": 0.06, "laplace_logreg": 0.0015}
+DIGITS_FACTOR = 12.0
+WITH_POOL = 1.45  # a stream race with the pool-based reference, against one without
+
+
+def stream_args(data: dict, settings: dict, n_seeds: int) -> tuple:
+    """Key arguments of a stream race: the dataset's ``make_dataset`` arguments (no seed), the
+    :class:`alcore.stream.StreamRace` settings with ``drift`` (bool) and ``angle``, and the number of seeds."""
+    return freeze(data), freeze(settings), int(n_seeds)
+
+
+def stream_sweep_args(data: dict, settings: dict, thresholds, n_seeds: int) -> tuple:
+    """Key arguments of a threshold sweep: as :func:`stream_args` without ``threshold``, and the thresholds."""
+    return freeze(data), freeze(settings), tuple(float(t) for t in thresholds), int(n_seeds)
+
+
+def _stream_of(data: tuple, settings: dict, seed: int):
+    """The seed's stream; takes ``drift`` and ``angle`` out of ``settings``."""
+    dataset = make_dataset(**dict(data), random_state=seed)
+    drift_at = dataset.X_pool.shape[0] // 2 if settings.pop("drift") else None
+    return make_stream(dataset, drift_at=drift_at, angle=float(settings.pop("angle")), random_state=seed)
+
+
+def _stream_seed(args: tuple, seed: int) -> dict:
+    data, settings, _ = args
+    settings = dict(settings)
+    stream = _stream_of(data, settings, seed)
+    with single_threaded():
+        return StreamRace(stream, **settings, random_state=seed).run().summary()
+
+
+def _sweep_seed(args: tuple, seed: int) -> dict:
+    data, settings, thresholds, _ = args
+    settings = dict(settings)
+    stream = _stream_of(data, settings, seed)
+    with single_threaded():
+        return threshold_sweep(stream, thresholds, **settings, random_state=seed)
+
+
+def _stack(args: tuple, runs: list) -> dict:
+    """Each key's values over the seeds, stacked: (n_seeds, ...)."""
+    return {key: np.array([run[key] for run in runs]) for key in runs[0]}
+
+
+def _arrival_seconds(data: tuple, settings: tuple) -> float:
+    """Seconds for a whole stream, stream learner and random asking (more classes, slower fits and predictions:
+    about 2.3 times two classes' cost with six, measured)."""
+    data = dict(data)
+    classes = (data.get("n_classes", 2) / 2) ** 0.75
+    return data.get("n_pool", 1000) * ARRIVAL_SECONDS.get(dict(settings)["model"], 0.02) * classes
+
+
+def _stream_cost(args: tuple) -> float:
+    return _arrival_seconds(*args[:2]) * WITH_POOL
+
+
+def _sweep_cost(args: tuple) -> float:
+    return _arrival_seconds(*args[:2]) * len(args[2])
+
+
+def synthesis_args(data: dict, settings: dict, n_seeds: int) -> tuple:
+    """Key arguments of a synthesis race: the dataset's ``make_dataset`` arguments (no seed), the
+    :class:`alcore.synthesis.SynthesisRace` settings (``model``, ``ends``, ``oracle``, ``seed_size``,
+    ``budget``) and the number of seeds."""
+    return freeze(data), freeze(settings), int(n_seeds)
+
+
+MIXED = 0.25  # a blend with at least this share of its second image is "mixed"
+
+
+def _synthesis_seed(args: tuple, seed: int) -> dict:
+    data, settings, _ = args
+    dataset = make_dataset(**dict(data), random_state=seed)
+    with single_threaded():
+        race = SynthesisRace(dataset, **dict(settings), strategies=("margin", "random"), random_state=seed)
+        race.advance(race.budget)
+    out = {f"{name}.accuracy": loop.curve[1] for name, loop in race.loops.items()}
+    out["labels"] = race.synthesis.curve[0]
+    weights = np.array([min(r.query.t, 1 - r.query.t) for r in race.synthesis.history])
+    out["mixed"] = float(np.mean(weights >= MIXED)) if weights.size else np.nan
+    out["far"] = (float(np.mean(far_from_data(race.synthesis.queries, dataset.X_pool)))
+                  if dataset.bounds is not None and weights.size else np.nan)
+    return out
+
+
+def _synthesis_cost(args: tuple) -> float:
+    data, settings, _ = args
+    data, settings = dict(data), dict(settings)
+    rounds = max(1, settings["budget"] - settings["seed_size"])
+    seconds = SYNTHESIS_ROUND_SECONDS.get(settings["model"], 0.1) * rounds
+    return seconds * (DIGITS_FACTOR if data["name"] == "digits" else 1.0)
 
 
 KINDS: dict[str, Kind] = {
@@ -221,6 +323,9 @@ KINDS: dict[str, Kind] = {
         Kind("failure", _failure_seed, _failure_combine, lambda args: args[-1], _failure_cost),
         Kind("failure_variant", _variant_seed, _failure_combine, lambda args: args[-1],
              lambda args: _mode_cost(_variant_mode(args), args[4])),
+        Kind("stream", _stream_seed, _stack, lambda args: args[-1], _stream_cost),
+        Kind("stream_sweep", _sweep_seed, _stack, lambda args: args[-1], _sweep_cost),
+        Kind("synthesis", _synthesis_seed, _stack, lambda args: args[-1], _synthesis_cost),
     )
 }
 

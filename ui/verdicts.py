@@ -410,3 +410,205 @@ def elsewhere_sentence(fix: str, outcomes) -> str:
         grouped.setdefault(outcome, []).append(scenario)
     return capital(fix) + " " + "; ".join(f"{outcome} on {listing(scenarios)}"
                                             for outcome, scenarios in grouped.items()) + "."
+
+
+# -- the stream lab -----------------------------------------------------------------------------------
+
+def _same(value: Estimate) -> bool:
+    """True when every seed gave the same value (an interval of no width)."""
+    return bool(np.isfinite(value.low) and value.low == value.high)
+
+
+def _count(value: Estimate) -> str:
+    """A count over seeds: the count when all seeds agree (say so with :func:`_every`), else mean and interval."""
+    return number(value.mean, 0) if _same(value) else value.format(1)
+
+
+def _every(value: Estimate) -> str:
+    """ " in every seed" after a count all seeds agree on."""
+    return " in every seed" if _same(value) else ""
+
+
+def _points(difference: Estimate) -> str:
+    """A paired difference of accuracies in points, signed, with its interval."""
+    return f"{difference.format(1, 100, signed=True)} points"
+
+
+def _side(difference: Estimate, ahead: str, behind: str, level: str) -> str:
+    """Which of two learners a paired difference (first minus second) puts ahead, or that it cannot tell."""
+    if np.isnan(difference.low):
+        return level
+    if difference.low > 0:
+        return ahead
+    if difference.high < 0:
+        return behind
+    return level
+
+
+def stream_verdicts(final: Mapping[str, Estimate], spent: Estimate, budget: int, over_random: Estimate,
+                    below_pool: Estimate, n_seeds: int, drifting: bool) -> list:
+    """What the stream learner ends with against random asking and the pool-based reference.
+
+    Parameters
+    ----------
+    final : mapping of {'stream', 'random', 'pool'} to Estimate
+        Test accuracy after the last arrival.
+    spent : Estimate
+        Labels the stream learner bought.
+    budget : int
+    over_random : Estimate
+        Stream minus random asking, paired over seeds (accuracy, a fraction).
+    below_pool : Estimate
+        Pool-based minus stream, paired.
+    n_seeds : int
+    drifting : bool
+        The stream drifts (the pool learner then mixes both halves).
+
+    Returns
+    -------
+    list of Verdict
+        Against random asking (success when the stream learner is clearly
+        ahead), then against the pool-based reference (info).
+    """
+    head = (f"Over {n_seeds} seeds the stream learner buys {_count(spent)} of its {budget} labels{_every(spent)} "
+            f"and ends at "
+            f"{final['stream'].format(1, 100, '%')}; random asking at the same moments ends at "
+            f"{final['random'].format(1, 100, '%')}.")
+    side = _side(over_random, "ahead", "behind", "level")
+    if side == "ahead":
+        first = Verdict(f"{head} Asking when unsure pays: {_points(over_random)} over random asking.", "success")
+    elif side == "behind":
+        cost = Estimate(-over_random.mean, -over_random.high, -over_random.low, over_random.n)
+        first = Verdict(f"{head} Random asking wins here: the stream learner's choices cost "
+                        f"{cost.format(1, 100)} points.", "warning")
+    else:
+        first = Verdict(f"{head} No clear difference ({_points(over_random)}, an interval that includes zero): "
+                        "with these labels, which arrivals it asked about hardly mattered.", "warning")
+    pool = (f"Pool-based uncertainty sampling with as many labels, which sees every point at once, ends at "
+            f"{final['pool'].format(1, 100, '%')}")
+    gap = _side(below_pool, "above", "below", "level with")
+    pool += (f": {_points(below_pool)} {gap} the stream learner." if gap != "level with" else
+             f": level with the stream learner ({_points(below_pool)}).")
+    if drifting:
+        pool += (" Under drift it picks from the points of the picture of the moment, knowing when the drift "
+                 "came; like the others it keeps its labels from before.")
+    return [first, Verdict(pool, "info")]
+
+
+def drift_verdict(before: Estimate, final: Estimate, left: Estimate, asked: Estimate, budget: int) -> Verdict:
+    """What a fixed threshold did when the boundary moved: spent early, asked too little, or kept up.
+
+    Parameters
+    ----------
+    before, final : Estimate
+        The stream learner's accuracy just before the drift and at the end.
+    left : Estimate
+        Labels left in the budget at the drift.
+    asked : Estimate
+        Labels bought after the drift.
+    budget : int
+
+    Returns
+    -------
+    Verdict
+        ``warning`` when the budget was (nearly) gone at the drift, or when
+        most of what was left stayed unspent; ``info`` otherwise.
+    """
+    text = (f"Just before the drift the stream learner stood at {before.format(1, 100, '%')}, at the end at "
+            f"{final.format(1, 100, '%')}. It had {_count(left)} labels left at the drift{_every(left)} and bought "
+            f"{_count(asked)} after it{_every(asked)}.")
+    unspent = left.mean - asked.mean
+    if left.high < 0.1 * budget:
+        return Verdict(f"**Budget spent early.** {text} The threshold let it ask so often that nothing was left "
+                       "when the boundary moved.", "warning")
+    if unspent > 0.5 * left.mean:
+        return Verdict(f"**Too few questions after the drift.** {text} The model was confidently wrong about the "
+                       "new points, so they looked certain and it let them pass.", "warning")
+    return Verdict(f"{text} It noticed: the turned points landed where it was unsure, so it spent what it had "
+                   "kept.", "info")
+
+
+def tradeoff_sentence(thresholds, labels: list, accuracy: list, over_random: list) -> str:
+    """How the threshold trades labels for accuracy, from the sweep's estimates.
+
+    Parameters
+    ----------
+    thresholds : sequence of float
+        In increasing order.
+    labels, accuracy : list of Estimate
+        Labels bought and final accuracy at each threshold.
+    over_random : list of Estimate
+        Stream learner minus random asking with the same labels, paired, at each threshold.
+
+    Returns
+    -------
+    str
+    """
+    low, high = 0, len(thresholds) - 1
+    text = (f"From threshold {thresholds[low]:g} to {thresholds[high]:g} the labels bought fall from "
+            f"{_count(labels[low])}{_every(labels[low])} to {_count(labels[high])}{_every(labels[high])}, and the "
+            f"final accuracy moves from "
+            f"{accuracy[low].format(1, 100, '%')} to {accuracy[high].format(1, 100, '%')}.")
+    ahead = [f"{t:g}" for t, d in zip(thresholds, over_random) if np.isfinite(d.low) and d.low > 0]
+    behind = [f"{t:g}" for t, d in zip(thresholds, over_random) if np.isfinite(d.high) and d.high < 0]
+    if ahead:
+        text += f" It beats random asking with the same labels clearly at threshold {', '.join(ahead)}"
+        text += f", and loses clearly at {', '.join(behind)}." if behind else "."
+    elif behind:
+        text += f" Random asking with the same labels does clearly better at threshold {', '.join(behind)}."
+    else:
+        text += " At no threshold is it clearly different from random asking with the same labels."
+    return text
+
+
+# -- the synthesis lab --------------------------------------------------------------------------------
+
+def synthesis_verdicts(final: Mapping[str, Estimate], over_margin: Estimate, over_random: Estimate, n_seeds: int,
+                       labels: int) -> list:
+    """Synthesis against pool-based margin sampling and random sampling, at the same number of labels.
+
+    Parameters
+    ----------
+    final : mapping of {'synthesis', 'margin', 'random'} to Estimate
+        Test accuracy at ``labels`` labels.
+    over_margin, over_random : Estimate
+        Synthesis minus each, paired over seeds.
+    n_seeds, labels : int
+
+    Returns
+    -------
+    list of Verdict
+        Against margin sampling (success when synthesis is clearly ahead),
+        then against random sampling.
+    """
+    head = (f"Over {n_seeds} seeds, at {labels} labels, synthesis ends at {final['synthesis'].format(1, 100, '%')}, "
+            f"pool-based margin sampling at {final['margin'].format(1, 100, '%')}.")
+    side = _side(over_margin, "ahead", "behind", "level")
+    if side == "ahead":
+        first = Verdict(f"{head} Making its own questions pays here: {_points(over_margin)} over margin "
+                        "sampling.", "success")
+    elif side == "behind":
+        first = Verdict(f"{head} Asking about real points wins: synthesis is {_points(over_margin)} against "
+                        "margin sampling.", "warning")
+    else:
+        first = Verdict(f"{head} No clear difference ({_points(over_margin)}, an interval that includes zero): "
+                        "with a perfect oracle, questions off the data teach about as much.", "info")
+    against = _side(over_random, "above", "below", "level with")
+    words = (f"{_points(over_random)} {against} it" if against != "level with" else
+             f"level with it ({_points(over_random)})")
+    second = Verdict(f"Random sampling ends at {final['random'].format(1, 100, '%')}: synthesis is {words}.", "info")
+    return [first, second]
+
+
+def outside_sentence(far: Estimate) -> str:
+    """How many synthetic queries land outside the real data (a share, over seeds)."""
+    return (f"{far.format(0, 100, '%')} of the synthetic queries land outside the real data: farther from every "
+            "real point than 99% of the real points are from their nearest neighbour. Nobody would ever have to "
+            "label such a point for real, yet the learner spends a label on it.")
+
+
+def mixed_sentence(mixed: Estimate, share: float) -> str:
+    """How many digit blends are far from either image (a share, over seeds)."""
+    return (f"{mixed.format(0, 100, '%')} of the blends are at least {share:.0%} made of their second image: "
+            "ghosts of two digits at once. A person asked about them answers slowly, wrongly, or not at all "
+            "(Lang and Baum, 1992).")

@@ -15,6 +15,7 @@ SMALL = "pool=300&seeds=3&budget=20"  # a quick race and a quick measurement, sh
 
 LABS = {"arena": "Arena: active vs random", "batch": "Batch diversity", "failures": "When active learning fails",
         "zoo": "Acquisition zoo"}
+LABS.update(stream="Stream: ask now or never", synthesis="Query synthesis: the learner asks its own questions")
 
 
 def test_home_links_to_every_lab(page, app_url):
