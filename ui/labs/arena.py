@@ -31,33 +31,31 @@ PARAMS = data_params(init=4, max_pool=MAX_POOL, datasets=DATASETS) + (
 REBUILD_ON = ("ds", "noise", "classes", "pool", "init", "model", "a", "b", "batch")
 
 #: Presets: their words hold no numbers; the page adds what their measurement shows.
+#: What the presets share: a pool of 1,000, one label per step, 100 labels, margin against random.
+_RACE = dict(pool=1000, init=4, a="margin", b="random", budget=100, batch=1)
+
 PRESETS = {
     "blobs": Preset(
         "Overlapping blobs",
-        dict(ds="blobs", noise=1.0, pool=1000, init=4, model="logreg", a="margin", b="random", budget=100, batch=1,
-             target=0.85),
+        dict(_RACE, ds="blobs", noise=1.0, model="logreg", target=0.85),
         "The opening race: a straight boundary, logistic regression, margin against random."),
     "moons": Preset(
         "Curved boundary",
-        dict(ds="moons", noise=0.2, pool=1000, init=4, model="knn", a="margin", b="random", budget=100, batch=1,
-             target=0.95),
+        dict(_RACE, ds="moons", noise=0.2, model="knn", target=0.95),
         "Two moons and a model that can bend (k-NN), margin against random."),
     "classes": Preset(
         "Many classes: margin vs entropy",
-        dict(ds="multiblobs", noise=0.6, classes=8, pool=1000, init=8, model="logreg", a="margin", b="entropy",
-             budget=100, batch=1, target=0.7),
+        dict(_RACE, ds="multiblobs", noise=0.6, classes=8, init=8, model="logreg", b="entropy", target=0.7),
         "Eight overlapping classes, margin (A) against entropy (B): does entropy spread its attention over "
         "classes that do not matter for the decision?"),
     "digits": Preset(
         "Handwritten digits",
-        dict(ds="digits", noise=0.0, pool=1000, init=10, model="logreg", a="margin", b="random", budget=150,
-             batch=1, target=0.9),
+        dict(_RACE, ds="digits", noise=0.0, init=10, model="logreg", budget=150, target=0.9),
         "Real images: 8x8 handwritten digits, ten classes, logistic regression on the 64 pixels, margin against "
         "random. The picture is a map of the images; beside it, the last digits each learner asked about."),
     "too_simple": Preset(
         "Too simple to profit",
-        dict(ds="rings", noise=0.1, pool=1000, init=4, model="logreg", a="margin", b="random", budget=100,
-             batch=1, target=0.75),
+        dict(_RACE, ds="rings", noise=0.1, model="logreg", target=0.75),
         "A straight line cannot separate a disk from the ring around it, so the best a line can do here is call "
         "everything ring. Random sampling shows the model the whole pool and it learns that; margin sampling "
         "keeps asking about the disk's edge, a sample that looks nothing like the data, and fits its line to "
