@@ -47,6 +47,10 @@ class Dataset:
     marked : numpy.ndarray of bool or None
         For scenarios: which pool points the scenario is about (the hidden
         cluster, the outliers), to highlight and count; None otherwise.
+    source : numpy.ndarray of int or None
+        For data drawn from a fixed collection (digits: scikit-learn's
+        ``load_digits()``): each pool point's row in it, so an answer about a
+        pool point can be traced back to the original image; None otherwise.
     """
 
     name: str
@@ -59,9 +63,10 @@ class Dataset:
     posterior: Optional[Callable[[np.ndarray], np.ndarray]] = field(default=None, repr=False)
     note: str = ""
     marked: Optional[np.ndarray] = field(default=None, repr=False)
+    source: Optional[np.ndarray] = field(default=None, repr=False)
 
     def __post_init__(self):
-        for array in (self.X_pool, self.y_pool, self.X_test, self.y_test, self.marked):
+        for array in (self.X_pool, self.y_pool, self.X_test, self.y_test, self.marked, self.source):
             if array is not None:
                 array.setflags(write=False)  # shared between loops and sessions: never mutated
 
@@ -317,6 +322,7 @@ def make_dataset(
     n_total = n_pool + n_test
     posterior = None
     marked = None
+    source = None
     if name in ("blobs", "multiblobs", "xor", "hidden_cluster", "many_clusters", "overlap"):
         if name == "blobs":
             mixture = _blobs_mixture(noise, 2)
@@ -350,7 +356,7 @@ def make_dataset(
                 f"digits has {digits.target.size} images; n_pool + n_test = {n_total} is too many."
             )
         chosen = rng.permutation(digits.target.size)[:n_total]
-        X, y = digits.data[chosen] / 16.0, digits.target[chosen]
+        X, y, source = digits.data[chosen] / 16.0, digits.target[chosen], chosen
         n_classes = 10
     order = rng.permutation(n_total)
     pool, test = order[:n_pool], order[n_pool:]
@@ -367,4 +373,5 @@ def make_dataset(
         posterior=posterior,
         note=info.note,
         marked=None if marked is None else marked[pool],
+        source=None if source is None else source[pool],
     )
