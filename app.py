@@ -13,6 +13,7 @@ PAGES = [
     st.Page("app_pages/arena.py", title="Arena: active vs random", icon=":material/sports_score:", url_path="arena"),
     st.Page("app_pages/batch.py", title="Batch diversity", icon=":material/scatter_plot:", url_path="batch"),
     st.Page("app_pages/failures.py", title="When it fails", icon=":material/warning:", url_path="failures"),
+    st.Page("app_pages/oracle.py", title="You are the oracle", icon=":material/touch_app:", url_path="oracle"),
 ]
 
 st.navigation(PAGES).run()

@@ -380,6 +380,8 @@ class StopSummary:
     n_runs : int
     horizon : int
         Labels the runs went to.
+    tail, tolerance
+        As passed to :func:`summarize_stops`.
     """
 
     rules: dict
@@ -387,6 +389,8 @@ class StopSummary:
     reached: Estimate
     n_runs: int
     horizon: int
+    tail: int
+    tolerance: float
 
 
 def summarize_stops(labels, accuracy, kappa, entropies, rules: StopRules, *, tail: int = 50,
@@ -422,4 +426,4 @@ def summarize_stops(labels, accuracy, kappa, entropies, rules: StopRules, *, tai
                                      estimate(past), estimate(given_up, high=1.0))
     level, reached = plateau(labels, accuracy, tail=tail, tolerance=tolerance)
     return StopSummary(per_rule, estimate(level, 0.0, 1.0), estimate(reached, float(labels[0])),
-                       int(accuracy.shape[0]), int(labels[-1]))
+                       int(accuracy.shape[0]), int(labels[-1]), int(tail), float(tolerance))

@@ -24,9 +24,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere without installing
 
 from ui import measure  # noqa: E402
-from ui.labs import arena, batch, failures  # noqa: E402
+from ui.labs import arena, batch, failures, oracle  # noqa: E402
 
-LABS = {"arena": arena, "batch": batch, "failures": failures}
+LABS = {"arena": arena, "batch": batch, "failures": failures, "oracle": oracle}
 
 
 def stored_keys(labs=LABS) -> list:

@@ -134,7 +134,7 @@ def test_summarize_stops_by_hand():
                           [0.9, 0.8, 0.7, 0.6, 0.5]])     # never
     summary = summarize_stops(labels, accuracy, kappa, entropies, StopRules(window=2, budget=20), tail=15,
                               tolerance=0.01)
-    assert summary.n_runs == 2 and summary.horizon == 50
+    assert summary.n_runs == 2 and summary.horizon == 50 and (summary.tail, summary.tolerance) == (15, 0.01)
     stable, uncertainty, budget = (summary.rules[r] for r in ("stable", "uncertainty", "budget"))
     assert stable.fired == 2 and stable.at.mean == 35 and stable.past.mean == pytest.approx((0 - 10) / 2)
     assert stable.given_up.mean == pytest.approx((0.0 + 0.05) / 2)

@@ -338,6 +338,7 @@ LABELED_RADIUS, LABELED_OUTLINE = 5.5, 1.6
 RING_RADIUS, RING_WIDTH = 10.0, 2.4
 MARK_HALF = 6.0
 INK = (20, 22, 26)
+INK_HEX = "#14161A"
 
 
 def _to_pixels(X: np.ndarray, bounds: Sequence[float], height: int, width: int) -> tuple[np.ndarray, np.ndarray]:
@@ -473,6 +474,88 @@ def panel_picture(grid_probs: np.ndarray, bounds: Sequence[float], *, X_labeled,
     return np.asarray(picture)
 
 
+# -- digit images: crisp pixels, and galleries of them ---------------------------------------------------
+
+PAPER, CAPTION_INK = (255, 255, 255), (60, 64, 70)
+
+
+def digit_picture(pixels, side: int = 224) -> np.ndarray:
+    """A square grey-scale image (ink 0 to 1, such as an 8x8 digit's 64 values) enlarged by nearest
+    neighbour: each pixel becomes a crisp square, dark ink on white paper, no blur.
+
+    Parameters
+    ----------
+    pixels : array-like of n x n values in [0, 1]
+        Flat or square; 1 is full ink.
+    side : int, default=224
+        Pixels of the picture's side, rounded down to a multiple of n.
+
+    Returns
+    -------
+    numpy.ndarray of shape (s, s, 3), uint8
+    """
+    pixels = np.asarray(pixels, dtype=float)
+    n = int(round(np.sqrt(pixels.size)))
+    if n * n != pixels.size:
+        raise ValueError(f"pixels must make a square image, got {pixels.size} values.")
+    grey = np.rint(255 * (1 - np.clip(pixels.reshape(n, n), 0, 1))).astype(np.uint8)
+    scale = max(1, side // n)
+    big = np.repeat(np.repeat(grey, scale, axis=0), scale, axis=1)
+    return np.repeat(big[:, :, None], 3, axis=2)
+
+
+def png_data_uri(rgb: np.ndarray) -> str:
+    """Encode an (h, w, 3) uint8 image as a ``data:image/png;base64,...`` URI: lossless, so the
+    squares of a pixel picture keep sharp edges (JPEG would blur them); fast compression."""
+    buffer = io.BytesIO()
+    Image.fromarray(rgb, mode="RGB").save(buffer, format="PNG", compress_level=1)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def image_sheet(images, captions: Sequence[Sequence[str]], *, columns: int = 8, thumb: int = 64,
+                cell_width: int = 96, outlines: Optional[Sequence[Optional[str]]] = None) -> np.ndarray:
+    """Thumbnails in rows, each with its caption lines under it: a gallery drawn as one picture.
+
+    Parameters
+    ----------
+    images : sequence of array-like
+        Each as for :func:`digit_picture`.
+    captions : sequence of sequence of str
+        One or two short lines per image.
+    columns : int, default=8
+        Thumbnails per row (fewer when there are fewer images).
+    thumb : int, default=64
+        Pixels of a thumbnail's side.
+    cell_width : int, default=96
+    outlines : sequence of str or None, optional
+        A hex colour to frame each thumbnail with (None: no frame).
+
+    Returns
+    -------
+    numpy.ndarray of shape (h, w, 3), uint8
+    """
+    count = len(images)
+    columns = max(1, min(columns, count))
+    lines = max((len(c) for c in captions), default=0)
+    line_height = 15
+    cell_height = thumb + 8 + lines * line_height + 8
+    rows = -(-count // columns)
+    sheet = Image.new("RGB", (columns * cell_width, max(1, rows) * cell_height), PAPER)
+    draw = ImageDraw.Draw(sheet)
+    font = _font(12)
+    for i, (pixels, caption) in enumerate(zip(images, captions)):
+        left, top = (i % columns) * cell_width, (i // columns) * cell_height + 4
+        x = left + (cell_width - thumb) // 2
+        sheet.paste(Image.fromarray(digit_picture(pixels, thumb)), (x, top))
+        frame = None if outlines is None else outlines[i]
+        draw.rectangle([x - 1, top - 1, x + thumb, top + thumb], outline=hex_to_rgb(frame) if frame else (200, 204, 210),
+                       width=3 if frame else 1)
+        for j, text in enumerate(caption):
+            draw.text((left + cell_width / 2, top + thumb + 6 + j * line_height), text, fill=CAPTION_INK, font=font,
+                      anchor="ma")
+    return np.asarray(sheet)
+
+
 @lru_cache(maxsize=8)
 def _font(size: int):
     return ImageFont.load_default(size=size)
@@ -584,9 +667,17 @@ def _curve_layout(height: int, x_title: str, y_title: str, y_range=None, revisio
     )
 
 
+#: Plotly symbols of the marks on learning curves (see :func:`learning_curves`), and the same shapes as
+#: characters for the words beside a chart.
+MARK_SYMBOLS = ("diamond", "triangle-up", "square", "star")
+MARK_GLYPHS = ("\u25c6", "\u25b2", "\u25a0", "\u2605")
+
+
 def learning_curves(curves: Mapping[str, tuple], *, current: Optional[float] = None,
                     target: Optional[float] = None, colours: Sequence[str] = LEARNER_COLOURS,
-                    height: int = 300, y_range=None, x_range=None, revision: int = 0) -> go.Figure:
+                    height: int = 300, y_range=None, x_range=None, revision: int = 0,
+                    marks: Optional[Mapping[str, Mapping[str, tuple]]] = None,
+                    mark_symbols: Optional[Mapping[str, int]] = None, x_title: str = "labels used") -> go.Figure:
     """Test accuracy against labels, one line per learner.
 
     Parameters
@@ -605,6 +696,14 @@ def learning_curves(curves: Mapping[str, tuple], *, current: Optional[float] = N
     x_range : (low, high), optional
         Fixed label range (so the axis does not jump as the race goes on).
     revision : int, default=0
+    marks : mapping of str to mapping of str to (x, y), optional
+        Points to mark on the curves, by kind (its legend entry, such as
+        "predictions stabilized"), then by curve name: dark symbols with a
+        white outline, one symbol per kind.
+    mark_symbols : mapping of str to int, optional
+        Each kind's symbol, an index into :data:`MARK_SYMBOLS` (so a kind
+        keeps its symbol when others are missing); in order by default.
+    x_title : str, default='labels used'
 
     Returns
     -------
@@ -616,7 +715,14 @@ def learning_curves(curves: Mapping[str, tuple], *, current: Optional[float] = N
                          x=np.asarray(labels).tolist(), y=_rounded(accuracy, 4),
                          line=dict(color=colours[i % len(colours)], width=2.5), marker=dict(size=5),
                          hovertemplate="%{y:.1%}"))
-    layout = _curve_layout(height, "labels used", "test accuracy", y_range, revision)
+    for i, (kind, points) in enumerate((marks or {}).items()):
+        symbol = MARK_SYMBOLS[(i if mark_symbols is None else mark_symbols[kind]) % len(MARK_SYMBOLS)]
+        xs, ys = zip(*points.values())
+        data.append(dict(type="scatter", mode="markers", name=kind, x=list(xs), y=_rounded(ys, 4),
+                         marker=dict(symbol=symbol, size=13, color=INK_HEX, line=dict(color="white", width=1.5)),
+                         hovertemplate=f"{kind}: %{{x}} labels, %{{y:.1%}}<extra></extra>"))
+    layout = _curve_layout(height, x_title, "test accuracy", y_range, revision,
+                           legend_rows=3 if marks else 2)
     if x_range is not None:
         layout["xaxis"]["range"] = list(x_range)
     shapes = []
