@@ -25,8 +25,7 @@ st.caption("Every lab compares learners on a held-out test set that is never lab
            "and reports numbers as a mean with a 95% interval over many random seeds.")
 
 st.subheader("The labs")
-cards = st.columns(3)
-for column, (page, title, text) in zip(cards, [
+LABS = [
     ("app_pages/arena.py", "Arena: active vs random",
      "Two learners race on the same data. Step through it, watch where each one asks, and see "
      "over 20 seeds whether the active one really needs fewer labels."),
@@ -36,8 +35,13 @@ for column, (page, title, text) in zip(cards, [
     ("app_pages/failures.py", "When it fails",
      "Overconfident models, a cluster nobody visits, outliers and a cold start: each failure made "
      "visible, with its fix on a toggle."),
-]):
-    with column.container(border=True):
-        st.markdown(f"**{title}**")
-        st.caption(text)
-        st.page_link(page, label="Open", icon=":material/arrow_forward:")
+    ("app_pages/oracle.py", "You are the oracle",
+     "Label handwritten digits yourself: see what your mistakes cost the model, let it label what it is "
+     "sure of, and learn when to stop asking."),
+]
+for row in range(0, len(LABS), 3):  # three cards to a row
+    for column, (page, title, text) in zip(st.columns(3), LABS[row:row + 3]):
+        with column.container(border=True):
+            st.markdown(f"**{title}**")
+            st.caption(text)
+            st.page_link(page, label="Open", icon=":material/arrow_forward:")

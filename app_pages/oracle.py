@@ -19,8 +19,10 @@ from ui.labs import oracle as spec
 
 NAMES = {"you": "You", "truth": "Same strategy, dataset's labels", "random": "Random, dataset's labels"}
 RULE_NAMES = {"stable": "stabilizing predictions", "uncertainty": "low uncertainty", "budget": "the label budget"}
-FLAG = "#D55E00"  # frames an answer that differs from the dataset's label
-SHOWN = 30        # thumbnails in a gallery
+FLAG = "#D55E00"     # frames an answer that differs from the dataset's label
+SHOWN = 30           # thumbnails in a gallery
+SIDE = 256           # pixels of the digit's picture: 32 per pixel, shown at its own size so its squares stay sharp
+ANSWERS_WIDTH = 276  # pixels: room for five answer buttons in a row (and beside the digit on a small laptop)
 
 
 def sidebar(session) -> None:
@@ -50,7 +52,8 @@ def sidebar(session) -> None:
 
 def status(view) -> str:
     person = view.race.person
-    text = f"{person.n_people - person.n_seed} labels from you ({person.n_seed} starting labels from the dataset)"
+    yours = person.n_people - person.n_seed
+    text = f"{yours} label{'' if yours == 1 else 's'} from you ({person.n_seed} starting labels from the dataset)"
     if person.per_refit > 1 and not person.finished:
         text += f" · batch: {len(person.pending)} of {len(person.pending) + len(person.queue)} answered"
     return text + (" · **nothing left to ask**: Reset or New seed to start again" if person.finished else "")
@@ -73,22 +76,23 @@ def question(view) -> None:
     room, values = view.race, view.values
     person = room.person
     person.threshold, person.watch.rules = spec.threshold(values), spec.rules(values)  # live, no rebuild
-    picture, buttons = st.columns([2, 3], gap="medium")
+    row = st.container(horizontal=True, gap="small")  # side by side, or stacked where they do not fit
+    picture, buttons = row.container(width=SIDE), row.container(width=ANSWERS_WIDTH)
     index = person.current
     if index is None:
         picture.info("Nothing left to ask: every digit is labeled or skipped.", icon=":material/done_all:")
     else:
-        picture.image(figures.png_data_uri(figures.digit_picture(room.dataset.X_pool[index], 224)), width=224)
+        picture.image(figures.png_data_uri(figures.digit_picture(room.dataset.X_pool[index], SIDE)), width=SIDE)
         guess, confidence = person.guess(index)
         picture.markdown(f"The model's guess: **{guess}**, {confidence:.0%} sure")
     with buttons:
         st.markdown("**Which digit is it?**")
-        for row in (range(5), range(5, 10)):
-            line = st.container(horizontal=True, gap="small")
-            for digit in row:
+        for digits in (range(5), range(5, 10)):
+            line = st.container(horizontal=True, gap="xsmall")
+            for digit in digits:
                 line.button(str(digit), key=f"oracle.answer.{digit}", shortcut=str(digit), disabled=index is None,
-                            on_click=live.act, args=(view, answer, digit), type="primary", width=48)
-        line = st.container(horizontal=True, gap="small")
+                            on_click=live.act, args=(view, answer, digit), type="primary")
+        line = st.container(horizontal=True, gap="xsmall")
         line.button("Skip", key="oracle.skip", shortcut="S", icon=":material/redo:", disabled=index is None,
                     on_click=live.act, args=(view, skip), help="Not sure? Skip it: it is not asked again.")
         line.button("Undo", key="oracle.undo", shortcut="Backspace", icon=":material/undo:",
@@ -102,7 +106,7 @@ def question(view) -> None:
                     note="answers unlike the dataset's label")
     stops = person.stops()
     if stops:
-        fired = "; ".join(f"{RULE_NAMES[rule]} at {stop.n_labels} labels (test accuracy then {stop.accuracy:.1%})"
+        fired = "; ".join(f"{RULES[rule]} at {stop.n_labels} labels (test accuracy then {stop.accuracy:.1%})"
                           for rule, stop in sorted(stops.items(), key=lambda item: item[1].round))
         st.success(f"**You could stop here.** {fired[:1].upper() + fired[1:]}. The rules read only the model's "
                    "predictions; the test accuracy comes from a held-out test set a real team would not have.",
@@ -208,8 +212,10 @@ def verdict(view, results) -> None:
         name = "off" if tier.threshold is None else f"{tier.threshold:g}"
         if tier.threshold is not None and values["tiers"] and abs(tier.threshold - values["threshold"]) < 1e-9:
             name = f"**{name} (yours)**"
-        rows.append(f"| {name} | {tier.needed.format(1)} ({tier.reached} of {len(tiers_part['machine'])} runs) | "
-                    f"{tier.machine.format(0)} | {tier.error.format(1, 100, '%')} | {tier.final.format(1, 100, '%')} |")
+        needed = tier.needed.format(1) if tier.reached else "not reached"
+        machine = ("-", "-") if tier.threshold is None else (tier.machine.format(0), tier.error.format(1, 100, "%"))
+        rows.append(f"| {name} | {needed} ({tier.reached} of {len(tiers_part['machine'])} runs) | {machine[0]} | "
+                    f"{machine[1]} | {tier.final.format(1, 100, '%')} |")
     st.markdown("\n".join(rows))
     for outcome in verdicts.tier_verdicts(tiers, target):
         getattr(st, outcome.kind)(outcome.text, icon=":material/balance:")

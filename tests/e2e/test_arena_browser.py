@@ -13,7 +13,8 @@ pytestmark = pytest.mark.browser
 
 SMALL = "pool=300&seeds=3&budget=20"  # a quick race and a quick measurement, shared by the tests below
 
-LABS = {"arena": "Arena: active vs random", "batch": "Batch diversity", "failures": "When active learning fails"}
+LABS = {"arena": "Arena: active vs random", "batch": "Batch diversity", "failures": "When active learning fails",
+        "oracle": "You are the oracle"}
 
 
 def test_home_links_to_every_lab(page, app_url):
