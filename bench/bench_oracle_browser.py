@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.app_server import CHROMIUM, CHROMIUM_ARGS, running_app  # noqa: E402
+from bench.app_server import app_in_browser  # noqa: E402
 
 # In-page measurement: click an answer, then watch the digit and the curve until both changed and the page
 # is quiet. The curve's first line is the visitor's learner (in batch mode it moves once per ten answers, so
@@ -71,12 +71,7 @@ def main() -> None:
     parser.add_argument("--query", default="", help="extra query string, e.g. 'batch=1'")
     parser.add_argument("--screenshot", type=Path, help="save a screenshot after the clicks")
     args = parser.parse_args()
-
-    from playwright.sync_api import sync_playwright
-
-    with running_app() as url, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1440, "height": 900})
+    with app_in_browser(1440, 900) as (url, page):
         started = time.perf_counter()
         page.goto(f"{url}/oracle?{args.query}")
         page.wait_for_function("() => /labels from you/.test(document.body.innerText)", timeout=120_000)
@@ -101,7 +96,6 @@ def main() -> None:
         print(f"  load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
         if args.screenshot:
             page.screenshot(path=str(args.screenshot))
-        browser.close()
 
 
 if __name__ == "__main__":

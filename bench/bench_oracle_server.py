@@ -40,20 +40,11 @@ def summary(name: str, values: list) -> str:
 
 def page_clicks(clicks: int, batch: bool) -> tuple[list, list]:
     """(script run ms, AppTest ms) per click."""
-    from streamlit.runtime.scriptrunner import exec_code, script_runner
     from streamlit.testing.v1 import AppTest
 
-    script_ms = []
-    original = exec_code.exec_func_with_error_handling
+    from bench.page_timing import script_run_times
 
-    def timed(*a, **k):  # the page script's run, apart from AppTest's own bookkeeping
-        started = time.perf_counter()
-        try:
-            return original(*a, **k)
-        finally:
-            script_ms.append((time.perf_counter() - started) * 1000)
-
-    script_runner.exec_func_with_error_handling = timed
+    script_ms = script_run_times()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
     at.query_params["batch"] = "1" if batch else "0"
     at.switch_page("app_pages/oracle.py")

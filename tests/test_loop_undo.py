@@ -24,6 +24,14 @@ def fresh(data, config: LoopConfig, undo_depth: int = 5) -> tuple[ActiveLoop, Po
     return loop, oracle
 
 
+def stepped(data, config: LoopConfig, steps: int) -> tuple[ActiveLoop, PoolOracle]:
+    """A fresh loop after ``steps`` steps."""
+    loop, oracle = fresh(data, config)
+    for _ in range(steps):
+        loop.step(oracle)
+    return loop, oracle
+
+
 def history(loop: ActiveLoop) -> list:
     return [(r.n_labels, r.accuracy, r.queried.tolist()) for r in loop.history]
 
@@ -34,12 +42,8 @@ def history(loop: ActiveLoop) -> list:
                                     LoopConfig(strategy="margin", epsilon=0.5)])
 def test_undo_then_the_same_steps_give_the_same_history_bit_for_bit(config):
     data = digits()
-    straight, oracle = fresh(data, config)
-    for _ in range(6):
-        straight.step(oracle)
-    undone, oracle = fresh(data, config)
-    for _ in range(4):
-        undone.step(oracle)
+    straight, _ = stepped(data, config, 6)
+    undone, oracle = stepped(data, config, 4)
     wrong = undone.propose()
     undone.teach(wrong, (data.y_pool[wrong] + 1) % 10)  # a mistake, taken back below
     assert np.array_equal(undone.undo().queried, wrong)
@@ -138,12 +142,8 @@ def test_a_race_with_stopping_rules_watches_every_learner_every_round():
                                                                                            n_members=3)])
 def test_undo_with_the_proposal_lets_a_step_repeat_exactly(config):
     data = digits()
-    straight, oracle = fresh(data, config)
-    for _ in range(3):
-        straight.step(oracle)
-    undone, oracle = fresh(data, config)
-    for _ in range(3):
-        undone.step(oracle)
+    straight, _ = stepped(data, config, 3)
+    undone, oracle = stepped(data, config, 3)
     undone.undo(proposal=True), undone.undo(proposal=True)
     for _ in range(2):
         undone.step(oracle)

@@ -9,8 +9,12 @@ way on every page:
   with notes on adjusted link values shown as plain text;
 - the guard that says when settings do not work together, instead of a
   traceback;
-- Step / Run 10 / Play-Pause / Reset / New seed, their callbacks, and the
-  live fragment, so a click reruns only the learners' part of the page;
+- Step / Run 10 / Play-Pause / Reset / New seed (or the ones a lab
+  declares), their callbacks, and the live fragment, so a click reruns only
+  the learners' part of the page; a lab's own buttons (a person's answers)
+  run through :func:`act` the same way;
+- marks on the learning curves where the learners' stopping rules fired
+  (:func:`curves`);
 - the measurement over many seeds (:mod:`ui.jobs`): at once when it is
   stored, otherwise in the background with its progress or its place in the
   queue, from a Run button when it would take long; and its verdict, in a
