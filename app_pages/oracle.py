@@ -119,6 +119,7 @@ def draw(view) -> None:
     live.curves(view, {NAMES[name]: (room.person.curve if name == "you" else loop.curve)
                        for name, loop in room.loops.items()},
                 current=room.person.n_people, stops={NAMES["you"]: room.person.stops()}, height=240,
+                x_range=(0, max(view.values["budget"], room.person.n_people) + 1),
                 caption="Test accuracy against labels from people (the starting labels and yours): your learner, "
                         "the same strategy answered by the dataset's labels, and random sampling answered by them, "
                         "at the same label counts.")
