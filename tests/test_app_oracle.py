@@ -223,3 +223,11 @@ def test_two_sessions_label_on_their_own():
     assert len(csv_one.splitlines()) == 5 and len(csv_two.splitlines()) == 2
     assert metric(one, "Your mistakes") == "4" and metric(two, "Your mistakes") == "0"
     assert room(one).dataset is not room(two).dataset  # nothing shared to write to, not even the data
+
+
+def test_curved_logistic_regression_is_not_offered_and_a_link_asking_for_it_says_so():
+    at = ok(open_page("oracle", model="poly_logreg"))
+    assert "poly_logreg" not in at.selectbox(key="oracle.model").options
+    assert "Curved logistic regression" not in at.selectbox(key="oracle.model").options
+    assert room(at).person.loop.config.model == "logreg" and query(at)["model"] == "logreg"
+    assert any("model" in w.value and "adjusted" in w.value for w in at.warning)

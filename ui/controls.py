@@ -52,9 +52,10 @@ def data_params(*, init: int, max_pool: int) -> tuple[Param, ...]:
     )
 
 
-def model_param(default: str = "logreg") -> Param:
-    """The model setting."""
-    return Param("model", default, choices=tuple(MODELS), label="model", labels=labels(MODELS))
+def model_param(default: str = "logreg", names: Optional[Sequence[str]] = None) -> Param:
+    """The model setting: every registered model, or only ``names``."""
+    return Param("model", default, choices=tuple(MODELS if names is None else names), label="model",
+                 labels=labels(MODELS))
 
 
 def strategy_param(name: str, default: str, label: str, include_random: bool = True) -> Param:
@@ -112,8 +113,9 @@ def data_section(session: LabSession) -> None:
 # -- model and strategy -------------------------------------------------------------------------------
 
 def model_select(session: LabSession, name: str = "model", *, label: str = "Model") -> str:
-    """Pick a model from the registry; the caption describes it."""
-    value = st.selectbox(label, list(MODELS), key=session.key(name), format_func=lambda n: MODELS[n].label)
+    """Pick a model from the registry (the setting's choices); the caption describes it."""
+    value = st.selectbox(label, list(session.by_name[name].choices), key=session.key(name),
+                         format_func=lambda n: MODELS[n].label)
     st.caption(MODELS[value].description)
     return value
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from browser_pages import ARTIFACTS, WAIT_MS, layout_problems, whole_page_screenshot
 
@@ -80,6 +81,12 @@ def test_on_a_laptop_the_digit_the_buttons_and_the_accuracy_need_no_scrolling(pa
     page.set_viewport_size({"width": width, "height": height})
     open_oracle(page, f"{app_url}/oracle")
     page.locator("[data-testid=stMetric]").first.wait_for(timeout=WAIT_MS)
+    try:  # once the page has settled (while Streamlit redraws, old and new elements can both be there)
+        page.wait_for_function(f"() => {{ const seen = ({IN_VIEW_JS})(); "
+                               "return seen.digit && seen.accuracy && seen.buttons.every(Boolean); }",
+                               timeout=10_000, polling=100)
+    except PlaywrightTimeout:
+        pass  # said below, with what was seen
     seen = page.evaluate(IN_VIEW_JS)
     page.screenshot(path=str(ARTIFACTS / "widths" / f"oracle-{width}x{height}.png"))
     assert seen == {"digit": True, "buttons": [True] * 10, "accuracy": True}, seen

@@ -11,6 +11,7 @@ from typing import Optional
 from alcore.data import make_dataset
 from alcore.loop import LoopConfig
 from alcore.oracle import Classroom
+from alcore.registry import MODELS as REGISTERED_MODELS
 from alcore.stopping import StopRules
 from ui.controls import model_param, run_params, strategy_param
 from ui.measure import oracle_args
@@ -30,8 +31,12 @@ HORIZON = 400
 #: The plateau: the mean test accuracy over a run's last TAIL labels, reached within TOLERANCE of it.
 TAIL, TOLERANCE = 50, 0.01
 
+#: The models offered: all but curved logistic regression, whose cubic features of 64 pixels are tens of
+#: thousands of numbers per digit (a refit takes minutes, not a click's milliseconds).
+MODELS = tuple(name for name in REGISTERED_MODELS if name != "poly_logreg")
+
 PARAMS = (
-    model_param(),
+    model_param(names=MODELS),
     strategy_param("strategy", "margin", "strategy"),
     Param("init", 10, low=2, high=30, label="starting labels"),
     Param("batch", False, label="batch mode"),
