@@ -16,6 +16,7 @@ PAGES = [
     st.Page("app_pages/stream.py", title="Stream: ask now or never", icon=":material/waves:", url_path="stream"),
     st.Page("app_pages/synthesis.py", title="Query synthesis", icon=":material/auto_fix_high:", url_path="synthesis"),
     st.Page("app_pages/zoo.py", title="Acquisition zoo", icon=":material/pets:", url_path="zoo"),
+    st.Page("app_pages/oracle.py", title="You are the oracle", icon=":material/touch_app:", url_path="oracle"),
 ]
 
 st.navigation(PAGES).run()

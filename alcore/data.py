@@ -50,6 +50,10 @@ class Dataset:
     class_names : tuple of str or None
         What the data calls each class (``"0"`` .. ``"9"`` for digits, a
         file's labels for a table); None when classes are just numbered.
+    source : numpy.ndarray of int or None
+        For data drawn from a fixed collection (digits: scikit-learn's
+        ``load_digits()``): each pool point's row in it, so an answer about a
+        pool point can be traced back to the original image; None otherwise.
     """
 
     name: str
@@ -63,9 +67,10 @@ class Dataset:
     note: str = ""
     marked: Optional[np.ndarray] = field(default=None, repr=False)
     class_names: Optional[tuple] = None
+    source: Optional[np.ndarray] = field(default=None, repr=False)
 
     def __post_init__(self):
-        for array in (self.X_pool, self.y_pool, self.X_test, self.y_test, self.marked):
+        for array in (self.X_pool, self.y_pool, self.X_test, self.y_test, self.marked, self.source):
             if array is not None:
                 array.setflags(write=False)  # shared between loops and sessions: never mutated
 
@@ -340,6 +345,7 @@ def make_dataset(
     n_total = n_pool + n_test
     posterior = None
     marked = None
+    source = None
     if name in ("blobs", "multiblobs", "xor", "hidden_cluster", "many_clusters", "overlap"):
         if name == "blobs":
             mixture = _blobs_mixture(noise, 2)
@@ -376,7 +382,7 @@ def make_dataset(
                 f"digits has {digits.target.size} images; n_pool + n_test = {n_total} is too many."
             )
         chosen = rng.permutation(digits.target.size)[:n_total]
-        X, y = digits.data[chosen] / 16.0, digits.target[chosen]
+        X, y, source = digits.data[chosen] / 16.0, digits.target[chosen], chosen
         n_classes = 10
     order = rng.permutation(n_total)
     pool, test = order[:n_pool], order[n_pool:]
@@ -394,4 +400,5 @@ def make_dataset(
         note=info.note,
         marked=None if marked is None else marked[pool],
         class_names=tuple(str(c) for c in range(10)) if name == "digits" else None,
+        source=None if source is None else source[pool],
     )

@@ -8,6 +8,7 @@ never sees a label it did not ask for: the pool's labels stay with the oracle.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field, replace
 from typing import Callable, Optional, Sequence
 
@@ -18,6 +19,7 @@ from alcore._checks import as_float_array, check_fraction, check_k
 from alcore.data import Dataset
 from alcore.models import Committee, TaskModel, single_threaded
 from alcore.registry import MODELS, get_selector, get_strategy, make_model, sampling_models
+from alcore.stopping import StopRules, StopWatch, choose_stop_set
 
 
 class cached_property:
@@ -210,6 +212,11 @@ class ActiveLoop:
         everything else and get ``utilities=None``. None (the default) keeps
         them all. A long session on a large pool otherwise grows by one pool
         vector per round (5,000 points x 300 rounds: 6 MB per learner).
+    undo_depth : int, default=0
+        How many of the last ``teach`` calls :meth:`undo` can take back. Each
+        one keeps a copy of the model from before it (a few kilobytes for a
+        linear model), so the default keeps none. The attribute can be
+        changed later; lowering it forgets the oldest copies at once.
 
     Examples
     --------
@@ -224,7 +231,7 @@ class ActiveLoop:
     """
 
     def __init__(self, X_pool, X_test, y_test, n_classes: int, config: LoopConfig = LoopConfig(),
-                 *, random_state: int = 0, keep_utilities: Optional[int] = None):
+                 *, random_state: int = 0, keep_utilities: Optional[int] = None, undo_depth: int = 0):
         if not isinstance(config, LoopConfig):
             raise ValueError(f"config must be a LoopConfig, got {type(config).__name__}.")
         if keep_utilities is not None and (isinstance(keep_utilities, bool) or int(keep_utilities) != keep_utilities
@@ -262,7 +269,9 @@ class ActiveLoop:
         self._labels: list[int] = []
         self._committee: Optional[Committee] = None
         self._temperature: Optional[float] = None
-        self._pending: Optional[tuple[np.ndarray, np.ndarray]] = None
+        self._pending: Optional[tuple] = None  # (proposed, their utilities, the choice state before)
+        self._undo: list[_Snapshot] = []
+        self.undo_depth = undo_depth
         self.history: list[Round] = []
 
     # -- state -------------------------------------------------------------
@@ -285,6 +294,23 @@ class ActiveLoop:
     def n_unlabeled(self) -> int:
         """Number of points still in the pool."""
         return self.X_pool.shape[0] - self.n_labeled
+
+    @property
+    def undo_depth(self) -> int:
+        """How many of the last ``teach`` calls :meth:`undo` can take back (0: none)."""
+        return self._undo_depth
+
+    @undo_depth.setter
+    def undo_depth(self, depth: int) -> None:
+        if isinstance(depth, bool) or not isinstance(depth, (int, np.integer)) or depth < 0:
+            raise ValueError(f"undo_depth must be an integer >= 0 (0 = no undo), got {depth!r}.")
+        self._undo_depth = int(depth)
+        del self._undo[:max(0, len(self._undo) - self._undo_depth)]
+
+    @property
+    def undoable(self) -> int:
+        """How many rounds :meth:`undo` can take back now."""
+        return len(self._undo)
 
     @property
     def note(self) -> str:
@@ -366,7 +392,7 @@ class ActiveLoop:
             utilities = utilities - utilities.min()
         return fixes.density_weighted(utilities, density, self.config.density_beta)
 
-    def propose(self, k: Optional[int] = None) -> np.ndarray:
+    def propose(self, k: Optional[int] = None, exclude=None) -> np.ndarray:
         """Choose the next batch.
 
         Parameters
@@ -374,6 +400,9 @@ class ActiveLoop:
         k : int, optional
             Batch size; the config's ``batch_size`` when None. Larger than what
             is left in the pool returns all that is left.
+        exclude : array-like of int, optional
+            Pool indices not to propose (say, images a person skipped, or
+            ones a machine labels instead); they are not scored either.
 
         Returns
         -------
@@ -389,8 +418,20 @@ class ActiveLoop:
         each picked slot may be swapped for a random candidate.
         """
         k = self.config.batch_size if k is None else check_k(k)
-        candidates = np.flatnonzero(~self.labeled_mask)
+        before = (self.rng.bit_generator.state, self._committee_rng.bit_generator.state, self._committee,
+                  self._temperature)
+        open_ = ~self.labeled_mask
+        excluded = np.asarray([] if exclude is None else exclude)
+        if excluded.size:
+            if excluded.ndim != 1 or excluded.dtype.kind not in "iu" or excluded.min() < 0 \
+                    or excluded.max() >= open_.size:
+                raise ValueError(f"exclude must be a 1-D array of pool indices in 0..{open_.size - 1}.")
+            open_[excluded] = False
+        candidates = np.flatnonzero(open_)
         if candidates.size == 0:
+            if excluded.size and self.n_unlabeled:
+                raise ValueError(f"No point left to propose: the {self.n_unlabeled} unlabeled points are all "
+                                 "excluded.")
             raise ValueError(f"The pool is exhausted: all {self.X_pool.shape[0]} points are labeled.")
         with single_threaded():
             ctx = self.context(self.X_pool[candidates])
@@ -403,7 +444,7 @@ class ActiveLoop:
         chosen = candidates[picked]
         pool_utilities = np.full(self.X_pool.shape[0], np.nan, dtype=np.float32)
         pool_utilities[candidates] = utilities
-        self._pending = (chosen, pool_utilities)
+        self._pending = (chosen, pool_utilities, before)
         return chosen
 
     def teach(self, indices, labels) -> Round:
@@ -435,6 +476,12 @@ class ActiveLoop:
             raise ValueError("Some indices are labeled already; teach only unlabeled points.")
         if labels.min() < 0 or labels.max() >= self.n_classes:
             raise ValueError(f"labels must lie in 0..{self.n_classes - 1}.")
+        snapshot = None
+        if self._undo_depth:
+            snapshot = _Snapshot(copy.deepcopy(self.model), self._committee, self._temperature, self._pending,
+                                 self.rng.bit_generator.state, self._committee_rng.bit_generator.state)
+            self._undo.append(snapshot)
+            del self._undo[:max(0, len(self._undo) - self._undo_depth)]
         utilities = None
         if self._pending is not None and self._pending[0].shape == indices.shape \
                 and (self._pending[0] == indices).all():
@@ -452,7 +499,75 @@ class ActiveLoop:
         self.history.append(record)
         leaving = len(self.history) - 1 - (self.keep_utilities if self.keep_utilities is not None else len(self.history))
         if leaving >= 0 and self.history[leaving].utilities is not None:  # the round that left the window
+            if snapshot is not None:
+                snapshot.dropped = (leaving, self.history[leaving])
             self.history[leaving] = replace(self.history[leaving], utilities=None)
+        return record
+
+    def choices(self) -> tuple:
+        """Where the loop's choices stand: its random generators and its latest proposal.
+
+        Give it back to :meth:`restore_choices` to take back proposals made
+        since, which change nothing else (say, a batch a person skipped before
+        anything was taught). Use :meth:`undo` for what was taught.
+        """
+        return self.rng.bit_generator.state, self._committee_rng.bit_generator.state, self._pending
+
+    def restore_choices(self, choices: tuple) -> None:
+        """Put back what :meth:`choices` gave."""
+        self.rng.bit_generator.state, self._committee_rng.bit_generator.state, self._pending = choices
+
+    def undo(self, proposal: bool = False) -> Round:
+        """Take back the last :meth:`teach`: its labels, its refit and its record.
+
+        Exact: the loop is as it was just before that call (model, labeled
+        set, history, random generators, the proposal it would have taught),
+        so teaching the same labels again gives the same history, bit for
+        bit. Needs ``undo_depth > 0`` when the labels were taught.
+
+        Parameters
+        ----------
+        proposal : bool, default=False
+            Also take back the :meth:`propose` that chose the round (its
+            random choices), so that a :meth:`step` after the undo repeats
+            the undone step exactly. The round must have taught the points
+            as proposed.
+
+        Returns
+        -------
+        Round
+            The record taken back.
+
+        Raises
+        ------
+        ValueError
+            When there is nothing to take back (nothing taught since the loop
+            began keeping copies, or beyond ``undo_depth`` rounds), or, with
+            ``proposal``, when the round did not teach its proposal.
+        """
+        if not self._undo:
+            raise ValueError("Nothing to undo: no round kept since undo_depth was set "
+                             f"(it keeps the last {self._undo_depth}).")
+        snapshot = self._undo[-1]
+        if proposal and (snapshot.pending is None or not np.array_equal(snapshot.pending[0],
+                                                                           self.history[-1].queried)):
+            raise ValueError("The last round did not teach the points it proposed; undo it without proposal=True.")
+        self._undo.pop()
+        if snapshot.dropped is not None:  # first, as it may be the round taken back (keep_utilities=0)
+            where, kept = snapshot.dropped
+            self.history[where] = kept
+        record = self.history.pop()
+        taken = record.queried.size
+        self.labeled_mask[self._order[-taken:]] = False
+        del self._order[-taken:], self._labels[-taken:]
+        self.model, self._committee, self._temperature = snapshot.model, snapshot.committee, snapshot.temperature
+        self._pending = snapshot.pending
+        self.rng.bit_generator.state = snapshot.rng
+        self._committee_rng.bit_generator.state = snapshot.committee_rng
+        if proposal:  # as before the proposal: its generators, and the models it fitted on first use
+            self.rng.bit_generator.state, self._committee_rng.bit_generator.state, self._committee, \
+                self._temperature = snapshot.pending[2]
+            self._pending = None
         return record
 
     def step(self, oracle: Callable[[np.ndarray], np.ndarray], k: Optional[int] = None) -> Round:
@@ -472,6 +587,19 @@ class ActiveLoop:
         """(labels used, test accuracy) after each round."""
         return (np.array([r.n_labels for r in self.history]),
                 np.array([r.accuracy for r in self.history]))
+
+
+@dataclass(eq=False)
+class _Snapshot:
+    """What :meth:`ActiveLoop.undo` needs to restore: the loop's state just before a ``teach``."""
+
+    model: TaskModel
+    committee: Optional[Committee]
+    temperature: Optional[float]
+    pending: Optional[tuple]
+    rng: dict
+    committee_rng: dict
+    dropped: Optional[tuple] = None  # (index, Round) whose utilities that teach dropped
 
 
 class PoolOracle:
@@ -575,6 +703,9 @@ class Race(_Stepping):
         Passed to every learner (:class:`ActiveLoop`); None keeps all.
     budget : int, optional
         Labels each learner may have (seed set included); None: the whole pool.
+    stop_rules : StopRules, optional
+        Watch every learner with these stopping rules after each round
+        (``watches``, and :meth:`stops`); None watches nothing.
 
     Examples
     --------
@@ -592,8 +723,10 @@ class Race(_Stepping):
     seed_method: str = "per_class"
     keep_utilities: Optional[int] = None
     budget: Optional[int] = None
+    stop_rules: Optional[StopRules] = None
     loops: dict = field(init=False)
     oracle: PoolOracle = field(init=False)
+    watches: dict = field(init=False, repr=False)
 
     def __post_init__(self):
         if not self.configs:
@@ -612,6 +745,21 @@ class Race(_Stepping):
                               keep_utilities=self.keep_utilities)
             loop.teach(self.seed_indices, self.oracle(self.seed_indices))
             self.loops[name] = loop
+        self.watches = {}
+        if self.stop_rules is not None:
+            stop_set = choose_stop_set(data.X_pool.shape[0], self.stop_rules.stop_set, self.seed)
+            self.watches = {name: StopWatch(self.stop_rules, stop_set) for name in self.loops}
+            self._watch()
+
+    def _watch(self) -> None:
+        for name, watch in self.watches.items():
+            if watch.rounds < len(self.loops[name].history):
+                watch.observe_loop(self.loops[name])
+
+    def stops(self) -> dict:
+        """Where each stopping rule fired for each watched learner, the race's budget as the label
+        budget: learner -> {rule: ``alcore.stopping.Stop``}."""
+        return {name: watch.stops(replace(watch.rules, budget=self.budget)) for name, watch in self.watches.items()}
 
     def _room(self, loop: ActiveLoop) -> int:
         """Labels a learner may still ask for: up to the budget, within the pool."""
@@ -636,6 +784,7 @@ class Race(_Stepping):
             room = self._room(loop)
             if room > 0:
                 rounds[name] = loop.step(self.oracle, min(loop.config.batch_size if k is None else k, room))
+        self._watch()
         return rounds
 
 

@@ -44,6 +44,9 @@ LABS = [
     ("app_pages/zoo.py", "Acquisition zoo",
      "Every acquisition function on one model, side by side: where each one would ask, how often they "
      "agree, and why three uncertainty measures part ways with three classes."),
+    ("app_pages/oracle.py", "You are the oracle",
+     "Label handwritten digits yourself: see what your mistakes cost the model, let it label what it is "
+     "sure of, and learn when to stop asking."),
 ]
 for row in range(0, len(LABS), 3):  # three cards to a row
     for column, (page, title, text) in zip(st.columns(3), LABS[row:row + 3]):

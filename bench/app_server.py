@@ -102,3 +102,17 @@ def running_app(port: int | None = None, timeout: float = 60.0, log_path: str | 
         yield url
     finally:
         stop_app(process)
+
+
+@contextlib.contextmanager
+def app_in_browser(width: int = 1440, height: int = 900):
+    """Run the app (:func:`running_app`) and open a page of headless Debian chromium at this viewport;
+    yields ``(url, page)``. Playwright drives the browser (no browser download)."""
+    from playwright.sync_api import sync_playwright
+
+    with running_app() as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield url, browser.new_page(viewport={"width": width, "height": height})
+        finally:
+            browser.close()

@@ -24,9 +24,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere without installing
 
 from ui import measure  # noqa: E402
-from ui.labs import arena, batch, failures, stream, synthesis, zoo  # noqa: E402
+from ui.labs import arena, batch, failures, oracle, stream, synthesis, zoo  # noqa: E402
 
-LABS = {"arena": arena, "batch": batch, "failures": failures, "stream": stream, "synthesis": synthesis, "zoo": zoo}
+LABS = {"arena": arena, "batch": batch, "failures": failures, "oracle": oracle, "stream": stream,
+        "synthesis": synthesis, "zoo": zoo}
 
 
 def stored_keys(labs=LABS) -> list:

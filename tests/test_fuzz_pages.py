@@ -23,16 +23,17 @@ from streamlit.testing.v1 import AppTest
 from apptest_pages import lab_state, open_page, race
 from test_app_batch import query, stand_in_races  # noqa: F401  (stand_in_races: a fixture)
 from test_app_failures import stand_in_failures  # noqa: F401  (a fixture)
+from test_app_oracle import stand_in_oracle  # noqa: F401  (a fixture)
 
 from alcore.failures import FAILURES
 from alcore.registry import MODELS, STRATEGIES
 from ui.controls import SPEEDS
-from ui.labs import arena, batch, failures
+from ui.labs import arena, batch, failures, oracle
 from ui.params import encode, parse
 
-pytestmark = pytest.mark.usefixtures("in_process_jobs", "stand_in_races", "stand_in_failures")
+pytestmark = pytest.mark.usefixtures("in_process_jobs", "stand_in_races", "stand_in_failures", "stand_in_oracle")
 
-LABS = {"arena": arena, "batch": batch, "failures": failures}
+LABS = {"arena": arena, "batch": batch, "failures": failures, "oracle": oracle}
 POOLS = (200, 300, 400)
 # Slider values the fuzzer may set, where the whole range only costs time (or, for the batch page's
 # budget, meets a known bug: test_app_edges.test_batch_page_budget_above_the_pool_is_clamped_with_a_note;
@@ -130,6 +131,14 @@ def test_fuzz_failures(tab):
     accepts_its_link(at, "failures")
 
 
+@pytest.mark.parametrize("seed", [0, 1])
+def test_fuzz_oracle(seed):
+    at = open_page("oracle", wait=False)
+    done = fuzz(at, 80, seed, "oracle")
+    assert any(d.startswith("click oracle.answer.") for d in done) and any(" = " in d for d in done)
+    accepts_its_link(at, "oracle")
+
+
 def test_fuzz_home():
     at = open_page("home")
     assert not at.exception and not at.get("slider")  # nothing to move: the page is text and links
@@ -142,7 +151,7 @@ BAD = ["abc", "-7", "1e309", "nan", "", "999999999999", "0x10", "1;drop", "%00",
        "\u00e9\u00e8", "   ", "-0", "3.5", "inf", "-1e9", "None"]
 
 
-@pytest.mark.parametrize("page", ["arena", "batch", "failures", "home"])
+@pytest.mark.parametrize("page", ["arena", "batch", "failures", "oracle", "home"])
 @pytest.mark.parametrize("seed", [0, 1])
 def test_malformed_links_are_clamped_with_a_note(page, seed):
     """Every setting of the page gets a random bad value; the page opens, says as plain text what it

@@ -67,9 +67,10 @@ def data_params(*, init: int, max_pool: int, datasets: Optional[Sequence[str]] =
     )
 
 
-def model_param(default: str = "logreg") -> Param:
-    """The model setting."""
-    return Param("model", default, choices=tuple(MODELS), label="model", labels=labels(MODELS))
+def model_param(default: str = "logreg", names: Optional[Sequence[str]] = None) -> Param:
+    """The model setting: every registered model, or only ``names``."""
+    return Param("model", default, choices=tuple(MODELS if names is None else names), label="model",
+                 labels=labels(MODELS))
 
 
 def strategy_param(name: str, default: str, label: str, include_random: bool = True) -> Param:
@@ -147,8 +148,9 @@ def data_section(session: LabSession, *, pool_label: str = "Pool size",
 # -- model and strategy -------------------------------------------------------------------------------
 
 def model_select(session: LabSession, name: str = "model", *, label: str = "Model") -> str:
-    """Pick a model from the registry; the caption describes it."""
-    value = st.selectbox(label, list(MODELS), key=session.key(name), format_func=lambda n: MODELS[n].label)
+    """Pick a model from the registry (the setting's choices); the caption describes it."""
+    value = st.selectbox(label, list(session.by_name[name].choices), key=session.key(name),
+                         format_func=lambda n: MODELS[n].label)
     st.caption(MODELS[value].description)
     return value
 
@@ -224,7 +226,7 @@ def speed_select(session: LabSession) -> str:
 
 def run_buttons(key: str, *, playing: bool = False, finished: bool = False,
                 step_help: str = "Each learner asks for one more label (one batch).",
-                on_action: Optional[Callable[[str], None]] = None) -> Optional[str]:
+                on_action: Optional[Callable[[str], None]] = None, actions: Sequence[str] = ACTIONS) -> Optional[str]:
     """The run row: Step, Run 10, Play/Pause, Reset (same seed), New seed; it wraps on a narrow screen.
 
     Parameters
@@ -241,6 +243,10 @@ def run_buttons(key: str, *, playing: bool = False, finished: bool = False,
         ``on_action(action)`` runs as the button's callback, before the rerun
         draws anything, so the buttons drawn after a click already reflect
         its effect (for example Step disabled once the budget is used).
+    actions : sequence of str, default=ACTIONS
+        The buttons to show, in the row's order ("play" stands for Play and
+        Pause); a lab whose learners a person teaches may show only Reset
+        and New seed.
 
     Returns
     -------
@@ -260,7 +266,10 @@ def run_buttons(key: str, *, playing: bool = False, finished: bool = False,
         ("new_seed", "New seed", ":material/casino:", False, "A fresh draw of the data and the starting labels."),
     ]
     action = None
+    shown = set(actions) | ({"pause"} if "play" in actions else set())
     for name, label, icon, disabled, help_text in buttons:
+        if name not in shown:
+            continue
         callback = dict(on_click=on_action, args=(name,)) if on_action is not None else {}
         if row.button(label, key=f"{key}.{name}", icon=icon, disabled=disabled, help=help_text,
                       type="primary" if name == "step" else "secondary", **callback):

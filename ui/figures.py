@@ -676,9 +676,9 @@ def image_strip(images: np.ndarray, labels: Sequence[int], *, zoom: int = 5,
 
 def png_data_uri(rgb: np.ndarray) -> str:
     """Encode an (h, w, 3) uint8 image as a ``data:image/png;base64,...`` URI: lossless, for pixel
-    art such as :func:`image_strip` (JPEG would blur its hard edges)."""
+    art such as :func:`image_strip` or :func:`digit_picture` (JPEG would blur its hard edges); fast compression."""
     buffer = io.BytesIO()
-    Image.fromarray(rgb, mode="RGB").save(buffer, format="PNG")
+    Image.fromarray(rgb, mode="RGB").save(buffer, format="PNG", compress_level=1)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
@@ -927,11 +927,19 @@ def _events(layout: dict, events: Optional[Mapping[str, float]]) -> None:
                                                          bgcolor="rgba(255,255,255,0.8)"))
 
 
+#: Plotly symbols of the marks on learning curves (see :func:`learning_curves`), and the same shapes as
+#: characters for the words beside a chart.
+MARK_SYMBOLS = ("diamond", "triangle-up", "square", "star")
+MARK_GLYPHS = ("\u25c6", "\u25b2", "\u25a0", "\u2605")
+INK_HEX = "#{:02X}{:02X}{:02X}".format(*INK)
+
+
 def learning_curves(curves: Mapping[str, tuple], *, current: Optional[float] = None,
                     target: Optional[float] = None, colours: Sequence[str] = LEARNER_COLOURS,
                     height: int = 300, y_range=None, x_range=None, revision: int = 0,
                     x_title: str = "labels used", events: Optional[Mapping[str, float]] = None,
-                    legend_rows: int = 2) -> go.Figure:
+                    legend_rows: int = 2, marks: Optional[Mapping[str, Mapping[str, tuple]]] = None,
+                    mark_symbols: Optional[Mapping[str, int]] = None) -> go.Figure:
     """Test accuracy against labels, one line per learner.
 
     Parameters
@@ -956,6 +964,13 @@ def learning_curves(curves: Mapping[str, tuple], *, current: Optional[float] = N
         Moments to mark with a named dashed line (``{"drift": 250}``).
     legend_rows : int, default=2
         Rows of legend the figure keeps room for (one per learner holds on a phone).
+    marks : mapping of str to mapping of str to (x, y), optional
+        Points to mark on the curves, by kind (its legend entry, such as
+        "predictions stabilized"), then by curve name: dark symbols with a
+        white outline, one symbol per kind.
+    mark_symbols : mapping of str to int, optional
+        Each kind's symbol, an index into :data:`MARK_SYMBOLS` (so a kind
+        keeps its symbol when others are missing); in order by default.
 
     Returns
     -------
@@ -967,7 +982,14 @@ def learning_curves(curves: Mapping[str, tuple], *, current: Optional[float] = N
                          x=np.asarray(labels).tolist(), y=_rounded(accuracy, 4),
                          line=dict(color=colours[i % len(colours)], width=2.5), marker=dict(size=5),
                          hovertemplate="%{y:.1%}"))
-    layout = _curve_layout(height, x_title, "test accuracy", y_range, revision, legend_rows)
+    for i, (kind, points) in enumerate((marks or {}).items()):
+        symbol = MARK_SYMBOLS[(i if mark_symbols is None else mark_symbols[kind]) % len(MARK_SYMBOLS)]
+        xs, ys = zip(*points.values())
+        data.append(dict(type="scatter", mode="markers", name=kind, x=list(xs), y=_rounded(ys, 4),
+                         marker=dict(symbol=symbol, size=13, color=INK_HEX, line=dict(color="white", width=1.5)),
+                         hovertemplate=f"{kind}: %{{x}} labels, %{{y:.1%}}<extra></extra>"))
+    layout = _curve_layout(height, x_title, "test accuracy", y_range, revision,
+                           max(legend_rows, 3) if marks else legend_rows)
     if x_range is not None:
         layout["xaxis"]["range"] = list(x_range)
     shapes = []
@@ -1080,8 +1102,6 @@ def reliability_diagram(bins: Mapping[str, tuple], *, colours: Sequence[str] = L
 
 # -- the stream and synthesis labs ------------------------------------------------------------------
 
-INK_HEX = "#{:02X}{:02X}{:02X}".format(*INK)
-
 
 def fading_mask(X, ages, bounds: Sequence[float], window: int, long_side: int = PANEL_SIDE) -> np.ndarray:
     """Grey dots that fade with age, as a uint8 opacity mask for :func:`panel_picture`'s ``pool_alpha``.
@@ -1182,8 +1202,50 @@ def digit_picture(pixels, *, shape: tuple = (8, 8), scale: int = 32, top: float 
     return np.repeat(big[:, :, None], 3, axis=2)
 
 
-def png_data_uri(rgb: np.ndarray) -> str:
-    """Encode an (h, w, 3) uint8 image as a ``data:image/png;base64,...`` URI (lossless: sharp edges stay sharp)."""
-    buffer = io.BytesIO()
-    Image.fromarray(rgb, mode="RGB").save(buffer, format="PNG", optimize=False)
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+# -- galleries of digit images ----------------------------------------------------------------------------
+
+PAPER, CAPTION_INK = (255, 255, 255), (60, 64, 70)
+
+
+def image_sheet(images, captions: Sequence[Sequence[str]], *, columns: int = 8, thumb: int = 64,
+                cell_width: int = 96, outlines: Optional[Sequence[Optional[str]]] = None) -> np.ndarray:
+    """Thumbnails in rows, each with its caption lines under it: a gallery drawn as one picture.
+
+    Parameters
+    ----------
+    images : sequence of array-like
+        Each as for :func:`digit_picture`.
+    captions : sequence of sequence of str
+        One or two short lines per image.
+    columns : int, default=8
+        Thumbnails per row (fewer when there are fewer images).
+    thumb : int, default=64
+        Pixels of a thumbnail's side.
+    cell_width : int, default=96
+    outlines : sequence of str or None, optional
+        A hex colour to frame each thumbnail with (None: no frame).
+
+    Returns
+    -------
+    numpy.ndarray of shape (h, w, 3), uint8
+    """
+    count = len(images)
+    columns = max(1, min(columns, count))
+    lines = max((len(c) for c in captions), default=0)
+    line_height = 15
+    cell_height = thumb + 8 + lines * line_height + 8
+    rows = -(-count // columns)
+    sheet = Image.new("RGB", (columns * cell_width, max(1, rows) * cell_height), PAPER)
+    draw = ImageDraw.Draw(sheet)
+    font = _font(12)
+    for i, (pixels, caption) in enumerate(zip(images, captions)):
+        left, top = (i % columns) * cell_width, (i // columns) * cell_height + 4
+        x = left + (cell_width - thumb) // 2
+        sheet.paste(Image.fromarray(digit_picture(pixels, scale=max(1, thumb // 8))), (x, top))
+        frame = None if outlines is None else outlines[i]
+        draw.rectangle([x - 1, top - 1, x + thumb, top + thumb], outline=hex_to_rgb(frame) if frame else (200, 204, 210),
+                       width=3 if frame else 1)
+        for j, text in enumerate(caption):
+            draw.text((left + cell_width / 2, top + thumb + 6 + j * line_height), text, fill=CAPTION_INK, font=font,
+                      anchor="ma")
+    return np.asarray(sheet)

@@ -9,8 +9,12 @@ way on every page:
   with notes on adjusted link values shown as plain text;
 - the guard that says when settings do not work together, instead of a
   traceback;
-- Step / Run 10 / Play-Pause / Reset / New seed, their callbacks, and the
-  live fragment, so a click reruns only the learners' part of the page;
+- Step / Run 10 / Play-Pause / Reset / New seed (or the ones a lab
+  declares), their callbacks, and the live fragment, so a click reruns only
+  the learners' part of the page; a lab's own buttons (a person's answers)
+  run through :func:`act` the same way;
+- marks on the learning curves where the learners' stopping rules fired
+  (:func:`curves`);
 - the measurement over many seeds (:mod:`ui.jobs`): at once when it is
   stored, otherwise in the background with its progress or its place in the
   queue, from a Run button when it would take long; and its verdict, in a
@@ -34,8 +38,9 @@ from typing import Any, Callable, Mapping, Optional, Sequence
 import numpy as np
 import streamlit as st
 
+from alcore import stopping
 from alcore.embedding import Embedding, pool_embedding
-from ui import controls, figures, jobs
+from ui import controls, figures, jobs, measure
 from ui.params import Preset, defaults
 from ui.session import LabSession, Slot
 
@@ -49,6 +54,9 @@ EXPENSIVE_SECONDS = float(os.environ.get("ALAB_EXPENSIVE_SECONDS", 20.0))
 class NotReady(ValueError):
     """Raised by a lab's ``build`` when it waits for something from the visitor (a file to
     upload): the page says the message as a note, not as an error."""
+
+
+RUN_ACTIONS = controls.ACTIONS  # (a name Lab's fields do not hide: Lab has a field called controls)
 
 
 @dataclass
@@ -147,8 +155,11 @@ class Lab:
     title, intro : str
         Page title and a short paragraph under it (markdown).
     params : tuple of Param
-        Its settings. ``seed`` and ``n`` (rounds taken) are required; ``speed``
-        (Play speed) is used when present; ``tab`` holds the open variant.
+        Its settings. ``seed`` is required; ``n`` (rounds taken) puts the
+        round in the link, so a link replays the learners to it (leave it out
+        when a link cannot reproduce the rounds, such as a person's answers);
+        ``speed`` (Play speed) is used when present; ``tab`` holds the open
+        variant.
     build : callable
         ``build(values, seed) -> learners``: an ``alcore.loop.Race`` or
         ``RaceGroup`` (anything with ``loops``, ``dataset``, ``step()``,
@@ -205,6 +216,11 @@ class Lab:
         What Step does, for its tooltip.
     explain : str
         Markdown for the "How to read the picture" expander.
+    run_actions : tuple of str
+        The run buttons shown (see :data:`ui.controls.ACTIONS`; "play" brings
+        Play and Pause); all by default, none when empty. A lab whose
+        learners a person teaches draws its own buttons in ``draw``, with
+        :func:`act` as their callback.
     """
 
     name: str
@@ -232,6 +248,7 @@ class Lab:
     budget: Optional[Callable[[dict], int]] = None
     step_help: str = "Each learner asks for one more label (one batch)."
     explain: str = ""
+    run_actions: tuple = RUN_ACTIONS
 
     def preset_values(self, name: str) -> dict:
         """The settings a preset gives (defaults where it says nothing)."""
@@ -295,7 +312,7 @@ def _variants(lab: Lab, session: LabSession) -> None:
                 session.set(tab=variant)
                 race = session.slot(variant).race
                 if race is not None:
-                    session.set(n=race.rounds)
+                    _set_round(session, race)
 
     if tabs_key not in st.session_state:  # first visit, or back from another page (Streamlit forgot the tab)
         st.session_state[tabs_key] = labels[session.values()["tab"]]
@@ -343,6 +360,12 @@ def _body(lab: Lab, session: LabSession, variant: str) -> None:
 
 # -- the learners -------------------------------------------------------------------------------------------
 
+def _set_round(session: LabSession, race) -> None:
+    """The learners' round into its setting (and so the link), for labs that keep it."""
+    if "n" in session.by_name:
+        session.set(n=race.rounds)
+
+
 def _settings_key(view: View) -> tuple:
     names = view.lab.rebuild_on(view.variant) if callable(view.lab.rebuild_on) else view.lab.rebuild_on
     return tuple(view.values[name] for name in names) + (int(view.values["seed"]),)
@@ -360,7 +383,7 @@ def _build(view: View, seed: int, rounds: int) -> None:
         race.budget = int(view.lab.budget(view.values))
     if rounds:
         _advance(view, rounds)
-    view.session.set(n=race.rounds)
+    _set_round(view.session, race)
 
 
 def _build_if_needed(view: View) -> None:
@@ -391,7 +414,7 @@ def _advance(view: View, steps: int) -> int:
         taken += 1
     if taken:
         view.slot.changed()
-    view.session.set(n=race.rounds)
+    _set_round(view.session, race)
     return taken
 
 
@@ -418,6 +441,27 @@ def _action(lab: Lab, session: LabSession, variant: str, action: str) -> None:
         slot.error = f"The learners could not take that step: {error}"
 
 
+def act(view: View, change: Callable[..., Any], *args) -> None:
+    """Run a lab's own change to its learners, the way the run buttons' are run: use it as the
+    ``on_click`` of a lab's own button (``on_click=live.act, args=(view, change, ...)``).
+
+    ``change(view, *args)`` runs before the live part is drawn again, on a
+    fresh view of the same learners. A ValueError it raises is said in the
+    live part instead of a traceback; otherwise the learners get a new
+    revision (charts follow, the memo is cleared) and the round goes into
+    the link.
+    """
+    fresh = _view(view.lab, view.session, view.variant)
+    fresh.slot.error = None
+    try:
+        change(fresh, *args)
+    except ValueError as error:
+        fresh.slot.error = f"That did not work: {error}"
+        return
+    fresh.slot.changed()
+    _set_round(fresh.session, fresh.race)
+
+
 def _live(lab: Lab, session: LabSession, variant: str) -> None:
     """The live fragment: buttons, status and the lab's picture. Play reruns it on a timer."""
     slot = session.slot(variant)
@@ -436,9 +480,11 @@ def _live(lab: Lab, session: LabSession, variant: str) -> None:
             slot.playing = False
         if slot.playing != playing:
             st.rerun()  # Play / Pause change the fragment's timer, which only a full run can set
-        controls.run_buttons(f"{lab.name}.{variant}.run" if variant else f"{lab.name}.run", playing=slot.playing,
-                             finished=slot.race.finished, step_help=lab.step_help,
-                             on_action=lambda action: _action(lab, session, variant, action))
+        if lab.run_actions:
+            controls.run_buttons(f"{lab.name}.{variant}.run" if variant else f"{lab.name}.run",
+                                 playing=slot.playing, finished=slot.race.finished, step_help=lab.step_help,
+                                 on_action=lambda action: _action(lab, session, variant, action),
+                                 actions=lab.run_actions)
         if slot.error:
             st.error(slot.error, icon=":material/error:")
         view = _view(lab, session, variant)  # Reset and New seed make new learners
@@ -486,21 +532,37 @@ def panels(items: Sequence[figures.Panel], caption: str = "") -> None:
 def curves(view: View, named: Mapping[str, tuple], *, colours: Sequence[str] = figures.LEARNER_COLOURS,
            x_range=None, height: int = 260, caption: str = "", current: Optional[float] = None,
            x_title: str = "labels used", events: Optional[Mapping[str, float]] = None, key: str = "curves",
-           legend_rows: int = 2) -> None:
+           legend_rows: int = 2, stops: Optional[Mapping[str, Mapping]] = None) -> None:
     """This run's learning curves: test accuracy after each round, the current round dotted.
 
     The x axis counts labels unless ``x_title`` says otherwise (arrivals seen,
     say), with ``current`` dotted (the first learner's labels when None) and
     ``events`` marked (``{"drift": 250}``). ``key`` tells two charts of one
     view apart; ``legend_rows`` keeps room for a legend that wraps on a phone.
+    Where a stopping rule fired for a learner, its curve carries a mark, and
+    the caption says what the marks are. ``stops`` maps a curve's name to its
+    rules' stops (``alcore.stopping.Stop`` by rule); by default they come from
+    the learners when they watch stopping rules (``race.stops()``).
     """
     if current is None:
         current = next(iter(view.race.loops.values())).n_labeled
+    if stops is None:
+        stops = view.race.stops() if callable(getattr(view.race, "stops", None)) else {}
+    marks = {words: {name: (by_rule[rule].n_labels, by_rule[rule].accuracy) for name, by_rule in stops.items()
+                     if name in named and rule in by_rule}
+             for rule, words in stopping.RULES.items()}
+    marks = {words: points for words, points in marks.items() if points}
+    symbols = {words: i for i, words in enumerate(stopping.RULES.values())}  # a rule keeps its symbol
     chart = figures.learning_curves(named, current=current, colours=colours, height=height,
                                     x_range=x_range, revision=view.slot.revision, x_title=x_title, events=events,
-                                    legend_rows=legend_rows,
+                                    legend_rows=legend_rows, marks=marks, mark_symbols=symbols,
                                     y_range=figures.accuracy_range(*(acc for _, acc in named.values())))
     st.plotly_chart(chart, theme=None, config=figures.PLOTLY_CONFIG, key=f"{view.lab.name}.{view.variant}.{key}")
+    if marks:
+        glyphs = ", ".join(f"{figures.MARK_GLYPHS[symbols[words]]} {words}" for words in marks)
+        caption = (caption + " " if caption else "") + (
+            f"Marks: where a stopping rule would have stopped that learner ({glyphs}), at the test accuracy "
+            "then; the rules never look at the test set.")
     if caption:
         st.caption(caption)
 

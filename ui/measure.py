@@ -43,6 +43,7 @@ from alcore.registry import EER_CANDIDATES
 from alcore.models import single_threaded
 from alcore.stream import StreamRace, make_stream, threshold_sweep
 from alcore.synthesis import SynthesisRace, far_from_data
+from alcore.oracle import on_grid, simulate
 
 ROOT = Path(__file__).resolve().parents[1]
 LAB_STORE = ROOT / "ui" / "labs" / "measured.json"
@@ -186,7 +187,8 @@ def _failure_seed(args: tuple, seed: int) -> dict:
     return lab.failure_metrics(mode, lab.run_failure(mode, seed, condition))
 
 
-def _failure_combine(args: tuple, runs: list) -> dict:
+def _stacked(args: tuple, runs: list) -> dict:
+    """Per-seed dicts of arrays as one dict of arrays, the seed first."""
     return {key: np.array([run[key] for run in runs]) for key in runs[0]}
 
 
@@ -263,11 +265,6 @@ def _sweep_seed(args: tuple, seed: int) -> dict:
         return threshold_sweep(stream, thresholds, **settings, random_state=seed)
 
 
-def _stack(args: tuple, runs: list) -> dict:
-    """Each key's values over the seeds, stacked: (n_seeds, ...)."""
-    return {key: np.array([run[key] for run in runs]) for key in runs[0]}
-
-
 def _arrival_seconds(data: tuple, settings: tuple) -> float:
     """Seconds for a whole stream, stream learner and random asking (more classes, slower fits and predictions:
     about 2.3 times two classes' cost with six, measured)."""
@@ -317,15 +314,65 @@ def _synthesis_cost(args: tuple) -> float:
     return seconds * (DIGITS_FACTOR if data["name"] == "digits" else 1.0)
 
 
+# -- a person as the oracle (the oracle lab), answered by the dataset's labels -----------------------------
+
+# A round on the digits (64 features, 10 classes) costs this many times a round of ROUND_SECONDS's 2-D
+# pool; a run with a machine tier costs about as much as one without (its refits take hundreds of
+# labels, but it runs out of points to ask sooner). Measured: `python bench/bench_oracle_server.py --costs`.
+
+
+def oracle_args(data: dict, config: LoopConfig, seed_size: int, per_refit: int, people: int, n_seeds: int,
+                thresholds: tuple = ()) -> tuple:
+    """Key arguments of a measurement of the oracle lab's learner with the dataset's labels as the person:
+    ``make_dataset`` arguments (no seed), the learner, starting labels, answers per refit, labels from
+    people each run goes to, the number of seeds, and (for ``"tiers"``) the machine tier's thresholds."""
+    return (freeze(data), config_args(config), int(seed_size), int(per_refit), int(people), int(n_seeds),
+            tuple(float(t) for t in thresholds))
+
+
+def _person(args: tuple, seed: int, threshold=None):
+    data, config, seed_size, per_refit, people, _, _ = args
+    return simulate(make_dataset(**dict(data), random_state=seed), LoopConfig(**dict(config)), seed=seed,
+                    seed_size=seed_size, per_refit=per_refit, people=people, threshold=threshold)
+
+
+def _tiers_seed(args: tuple, seed: int) -> dict:
+    """No machine tier, then each threshold: accuracy at each count of labels from people, and the
+    machine tier's labels and mistakes."""
+    _, _, seed_size, per_refit, people, _, thresholds = args
+    grid = np.arange(seed_size, people + 1, per_refit)
+    runs = [_person(args, seed, threshold) for threshold in (None,) + thresholds]
+    return {"labels": grid, "accuracy": np.array([on_grid(*run.curve, grid) for run in runs]),
+            "machine": np.array([run.machine_counts()[0] for run in runs]),
+            "wrong": np.array([run.machine_counts()[1] for run in runs])}
+
+
+def _stopping_seed(args: tuple, seed: int) -> dict:
+    """What the stopping rules read after every refit, and the test accuracy, up to the horizon (kappa
+    and entropy to 6 decimals: a third of the bytes in the lab store, and no threshold of the page is
+    finer)."""
+    watch = _person(args, seed).watch
+    return {"labels": np.array(watch.labels), "accuracy": np.array(watch.accuracy),
+            "kappa": np.round(watch.kappa, 6), "entropy": np.round(watch.entropy, 6)}
+
+
+def _oracle_cost(args: tuple) -> float:
+    data, config, seed_size, per_refit, people, _, thresholds = args
+    rounds = max(1, (people - seed_size) / per_refit)
+    return round_seconds(dict(config), dict(data).get("n_pool", 1000)) * DIGITS_FACTOR * rounds * (1 + len(thresholds))
+
+
 KINDS: dict[str, Kind] = {
     kind.name: kind for kind in (
         Kind("race", _race_seed, _race_combine, lambda args: args[-1], _race_cost),
-        Kind("failure", _failure_seed, _failure_combine, lambda args: args[-1], _failure_cost),
-        Kind("failure_variant", _variant_seed, _failure_combine, lambda args: args[-1],
+        Kind("failure", _failure_seed, _stacked, lambda args: args[-1], _failure_cost),
+        Kind("failure_variant", _variant_seed, _stacked, lambda args: args[-1],
              lambda args: _mode_cost(_variant_mode(args), args[4])),
-        Kind("stream", _stream_seed, _stack, lambda args: args[-1], _stream_cost),
-        Kind("stream_sweep", _sweep_seed, _stack, lambda args: args[-1], _sweep_cost),
-        Kind("synthesis", _synthesis_seed, _stack, lambda args: args[-1], _synthesis_cost),
+        Kind("stream", _stream_seed, _stacked, lambda args: args[-1], _stream_cost),
+        Kind("stream_sweep", _sweep_seed, _stacked, lambda args: args[-1], _sweep_cost),
+        Kind("synthesis", _synthesis_seed, _stacked, lambda args: args[-1], _synthesis_cost),
+        Kind("tiers", _tiers_seed, _stacked, lambda args: args[5], _oracle_cost),
+        Kind("stopping", _stopping_seed, _stacked, lambda args: args[5], _oracle_cost),
     )
 }
 

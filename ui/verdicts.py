@@ -11,12 +11,14 @@ wins is named as the winner. Numbers use one format everywhere
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Mapping, Sequence
 
 import numpy as np
 
 from alcore.failures import ACCURACY, Metric
+from alcore.oracle import TierSummary
 from alcore.stats import Estimate, RaceSummary, number
+from alcore.stopping import StopSummary
 
 
 @dataclass(frozen=True)
@@ -612,3 +614,113 @@ def mixed_sentence(mixed: Estimate, share: float) -> str:
     return (f"{mixed.format(0, 100, '%')} of the blends are at least {share:.0%} made of their second image: "
             "ghosts of two digits at once. A person asked about them answers slowly, wrongly, or not at all "
             "(Lang and Baum, 1992).")
+
+
+# -- the oracle lab --------------------------------------------------------------------------------------
+
+def _threshold_list(thresholds: Sequence[float]) -> str:
+    """"0.5", "0.5 and 0.6", "0.5, 0.6 and 0.7"."""
+    return listing(f"{t:g}" for t in thresholds)
+
+
+def tier_verdicts(tiers: Sequence[TierSummary], target: float) -> list:
+    """What the machine tier does over the seeds: where its labels poison the training set, and what
+    it saves where it does no harm.
+
+    Parameters
+    ----------
+    tiers : sequence of alcore.oracle.TierSummary
+        From :func:`alcore.oracle.summarize_tiers`: no machine tier first, then each threshold.
+    target : float
+        The accuracy the labels from people were counted to.
+
+    Returns
+    -------
+    list of Verdict
+        Where auto-labels poison the training set (when they do), then the trade-off where they do not.
+    """
+    off, tried = tiers[0], list(tiers[1:])
+    poisoned = [t for t in tried if t.change.high < 0]
+    safe = [t for t in tried if not t.change.high < 0]
+    verdicts = []
+    if poisoned:
+        worst = min(poisoned, key=lambda t: t.change.mean)
+        verdicts.append(Verdict(
+            f"**Auto-labels poison the training set at {_threshold_list([t.threshold for t in poisoned])}:** final "
+            f"accuracy is clearly lower than with no machine tier. At {worst.threshold:g} the machine tier labels "
+            f"{worst.machine.format(0)} images, wrong on {worst.error.format(0, 100, '%')} of them, and final "
+            f"accuracy changes by {worst.change.format(1, 100, signed=True)} points.", "warning"))
+    if not safe:
+        return verdicts
+    best = max(safe, key=lambda t: (t.saving.low if np.isfinite(t.saving.low) else -np.inf))
+    if np.isfinite(best.saving.low) and best.saving.low > 0:
+        verdicts.append(Verdict(
+            f"**At {best.threshold:g} the machine tier pays:** people need {best.saving.format(0, 100, '%')} fewer "
+            f"labels to reach {target:.0%} than with no machine tier, while it labels {best.machine.format(0)} "
+            f"images itself (wrong on {best.error.format(1, 100, '%')}); final accuracy changes by "
+            f"{best.change.format(1, 100, signed=True)} points.", "success"))
+        return verdicts
+    busiest = max(safe, key=lambda t: t.machine.mean)
+    reach = (f"{off.needed.format(1)} labels from people reach {target:.0%} without it" if off.reached else
+             f"no run reaches {target:.0%} without it")
+    verdicts.append(Verdict(
+        f"**Where it does no clear harm ({_threshold_list([t.threshold for t in safe])}), the machine tier saves "
+        f"people work but not learning:** at {busiest.threshold:g} it labels {busiest.machine.format(0)} images "
+        f"(wrong on {busiest.error.format(1, 100, '%')}) that nobody has to look at, yet the labels people need "
+        f"to reach {target:.0%} do not clearly drop ({reach}; saving at {busiest.threshold:g}: "
+        f"{busiest.saving.format(0, 100, '%')}): what the model is sure of teaches it little.", "info"))
+    return verdicts
+
+
+def points(fraction: float) -> str:
+    """An accuracy difference in percentage points, in words: "1 point", "2.5 points"."""
+    value = number(100 * fraction, 1).removesuffix(".0")
+    return f"{value} point" + ("" if value == "1" else "s")
+
+
+def _from_plateau(past: Estimate) -> str:
+    """Labels past the plateau in words: "30 (20 to 40) labels after it", "... before it", "... from it"."""
+    if past.low > 0:
+        return f"{past.format(0)} labels after the plateau"
+    if past.high < 0:
+        return f"{Estimate(-past.mean, -past.high, -past.low, past.n).format(0)} labels before the plateau"
+    return f"{past.format(0, signed=True)} labels from the plateau"
+
+
+def stop_verdicts(summary: StopSummary, names: Mapping[str, str]) -> list:
+    """How far from the accuracy plateau each stopping rule stops, over many runs.
+
+    Parameters
+    ----------
+    summary : alcore.stopping.StopSummary
+    names : mapping of str to str
+        How to name each rule in a sentence (by rule).
+
+    Returns
+    -------
+    list of Verdict
+        One per rule: too early (clearly more accuracy given up than the
+        summary's tolerance), late (labels clearly spent after the plateau
+        was reached), near the plateau, or never fired.
+    """
+    verdicts = []
+    for rule, found in summary.rules.items():
+        name = capital(names[rule])
+        runs = "" if found.fired == summary.n_runs else f" (in the {found.fired} of {summary.n_runs} runs where it fired)"
+        if not found.fired:
+            verdicts.append(Verdict(f"**{name} never fired** within {summary.horizon} labels, in any of "
+                                    f"{summary.n_runs} runs.", "info"))
+            continue
+        given_up = found.given_up.format(1, 100, signed=not found.given_up.low > 0)
+        where = (f"it stops at {found.at.format(0)} labels{runs}, {_from_plateau(found.past)}, giving up "
+                 f"{given_up} points of test accuracy")
+        if found.fired < 2:
+            verdicts.append(Verdict(f"**{name} fired in one run only:** {where}; too few runs to judge.", "info"))
+        elif found.given_up.low > summary.tolerance:
+            verdicts.append(Verdict(f"**{name} stops too early:** {where}.", "warning"))
+        elif found.past.low > 0:
+            verdicts.append(Verdict(f"**{name} stops late:** {where}: labels spent after the accuracy had "
+                                    f"levelled off (to within {points(summary.tolerance)} of the plateau).", "info"))
+        else:
+            verdicts.append(Verdict(f"**{name} stops near the plateau:** {where}.", "success"))
+    return verdicts

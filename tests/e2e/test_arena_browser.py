@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 SMALL = "pool=300&seeds=3&budget=20"  # a quick race and a quick measurement, shared by the tests below
 
 LABS = {"arena": "Arena: active vs random", "batch": "Batch diversity", "failures": "When active learning fails",
-        "zoo": "Acquisition zoo"}
+        "zoo": "Acquisition zoo", "oracle": "You are the oracle"}
 LABS.update(stream="Stream: ask now or never", synthesis="Query synthesis: the learner asks its own questions")
 
 

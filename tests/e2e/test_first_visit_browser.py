@@ -15,7 +15,7 @@ from browser_pages import wait_for_verdict
 pytestmark = pytest.mark.browser
 
 FIRST_LOOK_SECONDS = 5.0  # the bound, from navigation to the verdict: generous for a stored result
-LABS = ("/arena", "/batch", "/failures")  # in this order: the first visit also pays the server's warm-up
+LABS = ("/arena", "/batch", "/failures", "/oracle")  # in this order: the first visit also pays the server's warm-up
 
 
 @pytest.fixture(scope="module")

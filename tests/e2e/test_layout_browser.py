@@ -16,7 +16,7 @@ WIDTHS = (390, 768, 1024, 1440)
 PHONE = 390
 PHONE_PICTURE = 250  # px: on a phone the panels stack, so each picture takes (nearly) the full width
 # page name -> (path, panel pictures): Batch with its fourth learner, the BADGE panel, on
-LABS = {"arena": ("/arena", 2), "batch": ("/batch?badge=1", 4), "failures": ("/failures", 2)}
+LABS = {"arena": ("/arena", 2), "batch": ("/batch?badge=1", 4), "failures": ("/failures", 2), "oracle": ("/oracle", 1)}
 
 # Settings outside the lab store, so the measurement runs in the background while the page is shown:
 # enough seeds that it takes a few seconds, so the progress bar is there to be seen.

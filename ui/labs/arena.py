@@ -7,6 +7,7 @@ from typing import Optional
 from alcore.data import Dataset, make_dataset
 from alcore.loop import LoopConfig, Race
 from alcore.registry import STRATEGIES
+from alcore.stopping import StopRules
 from ui.controls import (UPLOAD, data_params, dataset_kwargs, model_param, run_params, strategy_param,
                          two_d_datasets)
 from ui.measure import race_args
@@ -83,7 +84,7 @@ def build(values, seed: int, data: Optional[Dataset] = None) -> Race:
     # keep_utilities=0: the page never reads past rounds' pool utilities, so a session grows by a few
     # numbers per round, not a pool vector.
     return Race(data, configs(values), seed=int(seed), seed_size=int(values["init"]), keep_utilities=0,
-                budget=int(values["budget"]))
+                budget=int(values["budget"]), stop_rules=StopRules())  # marks where each stopping rule fires
 
 
 def measurement(values, upload=None) -> dict:
