@@ -55,23 +55,11 @@ def main() -> None:
     parser.add_argument("--race", action="store_true", help="also time the 20-seed measurement (cold)")
     args = parser.parse_args()
 
-    from streamlit.runtime.scriptrunner import exec_code, script_runner
+    from bench.page_timing import script_run_times
 
     from tests.apptest_pages import open_page
 
-    # Time the script run itself (what the server does per click), apart from AppTest's own
-    # bookkeeping: wrap the function Streamlit runs the page script through.
-    script_ms = []
-    original = exec_code.exec_func_with_error_handling
-
-    def timed(*a, **k):
-        started = time.perf_counter()
-        try:
-            return original(*a, **k)
-        finally:
-            script_ms.append((time.perf_counter() - started) * 1000)
-
-    script_runner.exec_func_with_error_handling = timed
+    script_ms = script_run_times()  # the page script's own run, apart from AppTest's bookkeeping
 
     started = time.perf_counter()
     at = open_page("arena", timeout=600, ds=args.dataset, pool=args.pool, budget=100, scores=int(args.scores))

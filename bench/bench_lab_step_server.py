@@ -36,20 +36,10 @@ def main() -> None:
     parser.add_argument("--clicks", type=int, default=30)
     args = parser.parse_args()
 
-    from streamlit.runtime.scriptrunner import exec_code, script_runner
+    from bench.page_timing import script_run_times
     from streamlit.testing.v1 import AppTest
 
-    script_ms = []
-    original = exec_code.exec_func_with_error_handling
-
-    def timed(*a, **k):
-        started = time.perf_counter()
-        try:
-            return original(*a, **k)
-        finally:
-            script_ms.append((time.perf_counter() - started) * 1000)
-
-    script_runner.exec_func_with_error_handling = timed
+    script_ms = script_run_times()
     print(f"# {args.clicks} Step clicks per page after one warm-up; load average {os.getloadavg()[0]:.1f} on "
           f"{os.cpu_count()} cores")
     for name, page, link, button in PAGES:

@@ -26,37 +26,24 @@ sys.path.insert(0, str(ROOT))
 
 def clicks(page: str, key: str, n: int, query: dict) -> tuple[list, list]:
     """(wall ms, script ms) per Step click on a page, after a warm-up click."""
-    from streamlit.runtime.scriptrunner import exec_code, script_runner
+    from bench.page_timing import script_run_times
     from streamlit.testing.v1 import AppTest
 
-    script_ms = []
-    original = exec_code.exec_func_with_error_handling
-
-    def timed(*a, **k):
+    script_ms = script_run_times()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+    for name, value in query.items():
+        at.query_params[name] = str(value)
+    at.switch_page(f"app_pages/{page}.py")
+    at.run()
+    at.button(key=key).click().run()  # warm-up
+    wall = []
+    script_ms.clear()
+    for _ in range(n):
         started = time.perf_counter()
-        try:
-            return original(*a, **k)
-        finally:
-            script_ms.append((time.perf_counter() - started) * 1000)
-
-    script_runner.exec_func_with_error_handling = timed
-    try:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
-        for name, value in query.items():
-            at.query_params[name] = str(value)
-        at.switch_page(f"app_pages/{page}.py")
-        at.run()
-        at.button(key=key).click().run()  # warm-up
-        wall = []
-        script_ms.clear()
-        for _ in range(n):
-            started = time.perf_counter()
-            at.button(key=key).click().run()
-            wall.append((time.perf_counter() - started) * 1000)
-        assert not at.exception, [e.value for e in at.exception]
-        return wall, list(script_ms)
-    finally:
-        script_runner.exec_func_with_error_handling = original
+        at.button(key=key).click().run()
+        wall.append((time.perf_counter() - started) * 1000)
+    assert not at.exception, [e.value for e in at.exception]
+    return wall, list(script_ms)
 
 
 def parts(query: dict, n: int) -> dict:
