@@ -621,6 +621,17 @@ def _verdict_section(lab: Lab, session: LabSession, variant: str) -> None:
     box = st.container(key="verdict")
     with box:
         st.subheader(lab.measurement_title(values))
+        if failure is None and not running and len(results) < len(keys):
+            # Not started: an expensive measurement waits for a click. The button sits outside the
+            # fragment below, so its click reruns the whole page, which starts the measurement and its
+            # progress timer (no st.rerun() from inside a fragment).
+            st.button(f"Run it (about {_duration(estimate)} on this server)", key=f"{lab.name}.{variant}.measure",
+                      icon=":material/play_arrow:", type="primary", on_click=started.add,
+                      args=(tuple(keys.values()),))
+            st.caption("These settings take a while to measure over many seeds, so the measurement starts "
+                       "when you ask. Fewer seeds or a smaller pool make it quicker. The result is kept: "
+                       "anyone coming back to these settings sees it at once.")
+            return
 
         @st.fragment(run_every=POLL if polling else None)
         def measured() -> None:
@@ -647,17 +658,8 @@ def _verdict_section(lab: Lab, session: LabSession, variant: str) -> None:
                     st.rerun()  # done: a full run shows it and stops the timer (only a full run can)
                 lab.verdict(view, results)
                 return
-            if not running:  # not started: an expensive measurement waits for a click
-                if st.button(f"Run it (about {_duration(estimate)} on this server)",
-                             key=f"{lab.name}.{variant}.measure", icon=":material/play_arrow:", type="primary"):
-                    started.add(tuple(keys.values()))
-                    st.rerun()  # the whole page: only a full run starts the measurement and its progress timer
-                st.caption("These settings take a while to measure over many seeds, so the measurement starts "
-                           "when you ask. Fewer seeds or a smaller pool make it quicker. The result is kept: "
-                           "anyone coming back to these settings sees it at once.")
-                if polling:
-                    st.rerun()
-                return
+            if not running:  # a part stopped without a result (its job was dropped): the full run decides
+                st.rerun()
             _progress(running, len(keys), len(results))
 
         measured()
