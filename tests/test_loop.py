@@ -198,11 +198,14 @@ def test_race_curves_shapes_progress_and_determinism():
 
 def test_cached_properties_of_different_loops_do_not_wait_for_each_other():
     """Before Python 3.12, functools.cached_property locks across all instances: sessions of the
-    app, each in its own thread, would queue behind one another's predictions."""
+    app, each in its own thread, would queue behind one another's predictions. Here every
+    computation waits until all four are inside at once, which a shared lock never allows."""
     import threading
-    import time
 
     from alcore.loop import cached_property
+
+    all_inside = threading.Barrier(4, timeout=10)
+    failures = []
 
     class Slow:
         calls = 0
@@ -210,17 +213,22 @@ def test_cached_properties_of_different_loops_do_not_wait_for_each_other():
         @cached_property
         def value(self):
             Slow.calls += 1
-            time.sleep(0.2)
+            all_inside.wait()
             return Slow.calls
 
+    def read(instance):
+        try:
+            instance.value
+        except threading.BrokenBarrierError as error:
+            failures.append(error)
+
     objects = [Slow() for _ in range(4)]
-    threads = [threading.Thread(target=lambda o=o: o.value) for o in objects]
-    started = time.perf_counter()
+    threads = [threading.Thread(target=read, args=(o,)) for o in objects]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert time.perf_counter() - started < 0.6  # 4 x 0.2 s if they queued
+    assert not failures, "the four computations could not run at once"
     first = objects[0].value
     assert objects[0].value == first and Slow.calls == 4  # computed once per instance
 
