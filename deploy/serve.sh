@@ -12,7 +12,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PYTHON="${PYTHON:-python}"
-HAPROXY="${HAPROXY:-haproxy}"
+HAPROXY="${HAPROXY:-$(command -v haproxy || echo /usr/sbin/haproxy)}"   # Debian: /usr/sbin, not on every PATH
 START_SECONDS=120   # how long an app process may take to answer its health check
 
 usage() {
@@ -25,7 +25,7 @@ Usage: bash deploy/serve.sh [--processes N] [--port P] [--address A]
   --help          this text
 
 Environment: ALAB_CACHE_DIR (the shared measurement cache, default $ROOT/.cache/measurements),
-PYTHON (the interpreter with the app's requirements, default python), HAPROXY (default haproxy).
+PYTHON (the interpreter with the app's requirements, default python), HAPROXY (default: haproxy on the PATH, or /usr/sbin/haproxy).
 Stop with Ctrl-C or SIGTERM.
 EOF
 }
@@ -49,7 +49,7 @@ if ! [[ "$port" =~ ^[1-9][0-9]*$ && $((port + processes)) -le 65535 ]]; then
   echo "serve.sh: --port must be a port number with room for $processes app ports after it, not '$port'" >&2
   exit 2
 fi
-if ! command -v "$HAPROXY" >/dev/null 2>&1; then
+if ! [[ -x "$HAPROXY" ]]; then
   echo "serve.sh: HAProxy is not installed ('$HAPROXY' not found); install it with: apt-get install haproxy" >&2
   exit 1
 fi
