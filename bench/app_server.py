@@ -140,6 +140,22 @@ def start_deploy(processes: int, port: int | None = None, timeout: float = 180.0
     return process, url
 
 
+def deploy_app_pids(process: subprocess.Popen, url: str) -> dict[str, int]:
+    """The app processes of a deploy from :func:`start_deploy` (``process``, serving ``url``), by the name
+    HAProxy's cookie gives them: ``{"s1": pid, "s2": pid, ...}``."""
+    port = int(url.rsplit(":", 1)[1])
+    children = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True, text=True).stdout.split()
+    pids = {}
+    for child in children:
+        try:
+            args = Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")
+        except FileNotFoundError:
+            continue
+        if b"--server.port" in args:
+            pids[f"s{int(args[args.index(b'--server.port') + 1]) - port}"] = int(child)
+    return pids
+
+
 def stop_app(process: subprocess.Popen, timeout: float = 30.0) -> None:
     """End a server from :func:`start_app` or :func:`start_deploy` and its children (its process group);
     after ``timeout`` seconds, kill the group."""

@@ -49,11 +49,11 @@ from bench.app_server import start_app, stop_app  # noqa: E402
 from bench.common import load_average  # noqa: E402
 
 
-def _family(pid: int) -> list[int]:
+def family(pid: int) -> list[int]:
     """A process and its descendants (the server and its measurement workers; serve.sh, its app processes,
     their workers and HAProxy)."""
     children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
-    return [pid] + [member for child in children for member in _family(int(child))]
+    return [pid] + [member for child in children for member in family(int(child))]
 
 
 def first_cookies(http_url: str, timeout: float) -> dict[str, str]:
@@ -68,7 +68,7 @@ def first_cookies(http_url: str, timeout: float) -> dict[str, str]:
 def rss_mb(pid: int) -> float:
     """Resident memory of a process and its children, in MB."""
     total = 0
-    for candidate in _family(pid):
+    for candidate in family(pid):
         try:
             for line in Path(f"/proc/{candidate}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
@@ -81,7 +81,7 @@ def rss_mb(pid: int) -> float:
 def cpu_seconds(pid: int) -> float:
     """CPU time (user + system) used so far by a process and its children, in seconds."""
     total = 0.0
-    for candidate in _family(pid):
+    for candidate in family(pid):
         try:
             fields = Path(f"/proc/{candidate}/stat").read_text().rsplit(")", 1)[1].split()
             total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
