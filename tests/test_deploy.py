@@ -70,6 +70,16 @@ def alive(pid: int) -> bool:
         return False
 
 
+def assert_gone(pids: list[int]) -> None:
+    """Within 10 s, none of ``pids`` is running."""
+    deadline = time.monotonic() + 10
+    while any(alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    left = [pid for pid in pids if alive(pid)]
+    assert not left, subprocess.run(["ps", "-o", "pid,cmd", "-p", ",".join(map(str, left))],
+                                    capture_output=True, text=True).stdout
+
+
 def test_visitors_from_one_address_spread_over_both_processes_and_run_there(deploy):
     _, url = deploy
     assert sorted(visit(url)[1] for _ in range(4)) == ["s1", "s1", "s2", "s2"]
@@ -97,9 +107,16 @@ def test_a_dead_process_sends_its_visitors_to_the_live_one_and_stopping_stops_ev
 
     process.send_signal(signal.SIGTERM)  # serve.sh alone, as `kill` would: it stops the rest
     assert process.wait(timeout=WAIT_SECONDS) == 128 + signal.SIGTERM
-    deadline = time.monotonic() + 10
-    while any(alive(pid) for pid in started) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    left = [pid for pid in started if alive(pid)]
-    assert not left, subprocess.run(["ps", "-o", "pid,cmd", "-p", ",".join(map(str, left))],
-                                    capture_output=True, text=True).stdout
+    assert_gone(started)
+
+
+def test_ctrl_c_stops_everything():
+    haproxy_path()
+    process, _ = start_deploy(1)
+    try:
+        started = family(process.pid)
+        os.killpg(process.pid, signal.SIGINT)  # as a terminal's Ctrl-C: to serve.sh's group (and HAProxy)
+        assert process.wait(timeout=WAIT_SECONDS) == 128 + signal.SIGINT
+    finally:
+        stop_app(process)
+    assert_gone(started)
