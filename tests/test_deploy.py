@@ -15,24 +15,11 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-import pytest
-
 from bench.app_server import deploy_app_pids, start_deploy, stop_app
 from bench.load_arena import User, family
 from needs import haproxy_path
 
 WAIT_SECONDS = 60.0
-
-
-@pytest.fixture
-def deploy():
-    """``deploy/serve.sh --processes 2`` on free loopback ports: (serve.sh's process, the balancer's URL)."""
-    haproxy_path()
-    process, url = start_deploy(2)
-    try:
-        yield process, url
-    finally:
-        stop_app(process)
 
 
 def visit(url: str, cookie: str = "") -> tuple[int, str]:

@@ -15,24 +15,12 @@ from pathlib import Path
 import pytest
 import sklearn
 
-from bench.app_server import deploy_app_pids, start_deploy, stop_app
+from bench.app_server import deploy_app_pids
 from browser_pages import WAIT_MS, button, choose_file, wait_for_pictures, wait_for_round, wait_for_status
-from needs import haproxy_path
 
 pytestmark = pytest.mark.browser
 
 IRIS = Path(sklearn.__file__).parent / "datasets" / "data" / "iris.csv"
-
-
-@pytest.fixture
-def deploy():
-    """``deploy/serve.sh --processes 2`` on free loopback ports: (serve.sh's process, the balancer's URL)."""
-    haproxy_path()
-    process, url = start_deploy(2)
-    try:
-        yield process, url
-    finally:
-        stop_app(process)
 
 
 @pytest.fixture
