@@ -10,8 +10,8 @@ The server is stopped (its process group ended) when the block exits.
 :func:`start_app` and :func:`stop_app` do the same in two steps, for a
 caller that needs the server's process (its CPU time, its memory).
 
-    with running_deploy(processes=2) as url:    # deploy/serve.sh: 2 app processes behind HAProxy
-        ...
+:func:`start_deploy` starts ``deploy/serve.sh`` instead: app processes behind
+HAProxy, on free loopback ports; :func:`stop_app` stops it too.
 """
 
 from __future__ import annotations
@@ -173,17 +173,6 @@ def running_app(port: int | None = None, timeout: float = 60.0, log_path: str | 
                 root: str | Path = ROOT, script: str = "app.py"):
     """Run the app on 127.0.0.1 and yield its base URL; stop it afterwards (see :func:`start_app`)."""
     process, url = start_app(port, timeout, log_path, root, script)
-    try:
-        yield url
-    finally:
-        stop_app(process)
-
-
-@contextlib.contextmanager
-def running_deploy(processes: int, port: int | None = None, timeout: float = 180.0, log_path: str | None = None):
-    """Run ``deploy/serve.sh`` on 127.0.0.1 and yield the balancer's base URL; stop it afterwards
-    (see :func:`start_deploy`)."""
-    process, url = start_deploy(processes, port, timeout, log_path)
     try:
         yield url
     finally:

@@ -66,7 +66,7 @@ def first_cookies(http_url: str, timeout: float) -> dict[str, str]:
 
 
 def rss_mb(pid: int) -> float:
-    """Resident memory of a process and its children, in MB."""
+    """Resident memory of a process and its descendants, in MB."""
     total = 0
     for candidate in family(pid):
         try:
@@ -79,7 +79,7 @@ def rss_mb(pid: int) -> float:
 
 
 def cpu_seconds(pid: int) -> float:
-    """CPU time (user + system) used so far by a process and its children, in seconds."""
+    """CPU time (user + system) used so far by a process and its descendants, in seconds."""
     total = 0.0
     for candidate in family(pid):
         try:
@@ -171,7 +171,24 @@ class User:
 
 
 async def room(url: str, args, n_users: int, pid: int | None) -> dict:
-    """N users load the page, then click; their figures and the server's."""
+    """N users load the page, then click; their figures and the server's.
+
+    Parameters
+    ----------
+    url : str
+        ``ws://`` base URL of the app (or of the balancer in front of it).
+    args : argparse.Namespace
+        The room's options (:func:`add_room_arguments`).
+    n_users : int
+    pid : int or None
+        The server's process (its descendants count too) for CPU and memory; None: not measured.
+
+    Returns
+    -------
+    dict
+        Latency, throughput, errors, CPU and memory figures, and ``per_server`` / ``users_per_server``:
+        clicks and users by the app process their ``ALAB_SERVER`` cookie names ("" without a balancer).
+    """
     users = [User(url, args.page, args.key, args.timeout) for _ in range(n_users)]
     peak = [rss_mb(pid) if pid else float("nan")]
 

@@ -130,6 +130,6 @@ done
 
 "$HAPROXY" -db -f "$config" &
 haproxy_pid=$!
-echo "serve.sh: http://$address:$port -> $processes app processes on 127.0.0.1:$((port + 1))-$((port + processes));" \
-  "measurement cache $ALAB_CACHE_DIR; Ctrl-C stops them all"
+echo "serve.sh: http://$address:$port -> $processes app processes on 127.0.0.1:$((port + 1))-$((port + processes))" \
+  "(their output: $workdir/app*.log); measurement cache $ALAB_CACHE_DIR; Ctrl-C stops them all"
 wait "$haproxy_pid"
