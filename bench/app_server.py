@@ -9,6 +9,9 @@
 The server is stopped (its process group ended) when the block exits.
 :func:`start_app` and :func:`stop_app` do the same in two steps, for a
 caller that needs the server's process (its CPU time, its memory).
+
+:func:`start_deploy` starts ``deploy/serve.sh`` instead: app processes behind
+HAProxy, on free loopback ports; :func:`stop_app` stops it too.
 """
 
 from __future__ import annotations
@@ -34,6 +37,39 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def free_ports(count: int, attempts: int = 50) -> int:
+    """The first of ``count`` consecutive TCP ports on 127.0.0.1 that nothing listens on now."""
+    for _ in range(attempts):
+        first = free_port()
+        try:
+            with contextlib.ExitStack() as stack:
+                for port in range(first, first + count):
+                    sock = stack.enter_context(socket.socket(socket.AF_INET, socket.SOCK_STREAM))
+                    sock.bind(("127.0.0.1", port))
+            return first
+        except OSError:
+            continue
+    raise RuntimeError(f"no {count} consecutive free ports on 127.0.0.1 in {attempts} attempts")
+
+
+def _wait_for_health(process: subprocess.Popen, url: str, timeout: float, what: str) -> None:
+    """Wait until ``url``/_stcore/health answers 200; stop ``process`` and raise if it exits or the time is up."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"{what} exited with code {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            stop_app(process)
+            raise RuntimeError(f"{what} did not answer on {url} within {timeout} s")
+        time.sleep(0.2)
 
 
 def start_app(port: int | None = None, timeout: float = 60.0, log_path: str | None = None,
@@ -66,28 +102,67 @@ def start_app(port: int | None = None, timeout: float = 60.0, log_path: str | No
     if log is not subprocess.DEVNULL:
         log.close()  # the child keeps its own copy of the file
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + timeout
-    while True:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited with code {process.returncode}")
+    _wait_for_health(process, url, timeout, "streamlit")
+    return process, url
+
+
+def start_deploy(processes: int, port: int | None = None, timeout: float = 180.0,
+                 log_path: str | None = None) -> tuple[subprocess.Popen, str]:
+    """Start ``deploy/serve.sh``: ``processes`` app processes behind HAProxy on 127.0.0.1; return
+    (serve.sh's process, the balancer's base URL) once the balancer answers.
+
+    Parameters
+    ----------
+    processes : int
+        App processes behind the balancer.
+    port : int, optional
+        The balancer's port (the app processes take the next ``processes`` ports); a free run of
+        ports is chosen when None.
+    timeout : float
+        Seconds to wait for the balancer's health check (all app processes start before it listens).
+    log_path : str, optional
+        Where serve.sh's output goes (discarded when None).
+
+    Stop it with :func:`stop_app`: serve.sh ends its app processes and HAProxy on SIGTERM.
+    """
+    port = port or free_ports(processes + 1)
+    log = open(log_path, "w") if log_path else subprocess.DEVNULL
+    process = subprocess.Popen(
+        ["bash", str(ROOT / "deploy" / "serve.sh"), "--processes", str(processes), "--port", str(port),
+         "--address", "127.0.0.1"],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        env={**os.environ, "PYTHON": sys.executable},
+    )
+    if log is not subprocess.DEVNULL:
+        log.close()
+    url = f"http://127.0.0.1:{port}"
+    _wait_for_health(process, url, timeout, "deploy/serve.sh")
+    return process, url
+
+
+def deploy_app_pids(process: subprocess.Popen, url: str) -> dict[str, int]:
+    """The app processes of a deploy from :func:`start_deploy` (``process``, serving ``url``), by the name
+    HAProxy's cookie gives them: ``{"s1": pid, "s2": pid, ...}``."""
+    port = int(url.rsplit(":", 1)[1])
+    children = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True, text=True).stdout.split()
+    pids = {}
+    for child in children:
         try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
-                if response.status == 200:
-                    return process, url
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            stop_app(process)
-            raise RuntimeError(f"streamlit did not answer on {url} within {timeout} s")
-        time.sleep(0.2)
+            args = Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")
+        except FileNotFoundError:
+            continue
+        if b"--server.port" in args:
+            pids[f"s{int(args[args.index(b'--server.port') + 1]) - port}"] = int(child)
+    return pids
 
 
-def stop_app(process: subprocess.Popen) -> None:
-    """End a server from :func:`start_app` and its children (its process group)."""
+def stop_app(process: subprocess.Popen, timeout: float = 30.0) -> None:
+    """End a server from :func:`start_app` or :func:`start_deploy` and its children (its process group);
+    after ``timeout`` seconds, kill the group."""
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGTERM)
     try:
-        process.wait(timeout=10)
+        process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()

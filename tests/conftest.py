@@ -19,3 +19,18 @@ def in_process_jobs(monkeypatch):
     monkeypatch.setattr(jobs, "_scheduler", scheduler)
     yield scheduler
     scheduler.close()
+
+
+@pytest.fixture
+def deploy():
+    """``deploy/serve.sh --processes 2`` on free loopback ports: (serve.sh's process, the balancer's URL);
+    stopped afterwards. Skipped where HAProxy is not installed, failed then when CI=true."""
+    from bench.app_server import start_deploy, stop_app
+    from needs import haproxy_path
+
+    haproxy_path()
+    process, url = start_deploy(2)
+    try:
+        yield process, url
+    finally:
+        stop_app(process)

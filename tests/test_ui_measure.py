@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -87,3 +91,44 @@ def test_two_writers_of_one_key_leave_one_whole_file(tmp_path, monkeypatch):
         thread.join()
     assert measure.stored(race_key())["x"].tolist() == list(range(20_000))
     assert len(list(tmp_path.glob("*"))) == 1
+
+
+# A writer process: imports the app's measure module (with the cache in ALAB_CACHE_DIR), says it is ready,
+# waits for "go", then writes the same key again and again.
+WRITER = """
+import sys
+import numpy as np
+from ui import measure
+print("ready", flush=True)
+sys.stdin.readline()
+for _ in range(30):
+    measure.keep(("written by two processes",), {"x": np.arange(20_000)})
+"""
+
+
+def test_two_processes_writing_one_key_at_once_never_show_a_partial_file(tmp_path, monkeypatch):
+    """As two app processes behind deploy/serve.sh finishing the same measurement: a reader in a third
+    process sees nothing or the whole result, and once it has seen it, it sees it on every later look (a
+    torn file reads as nothing); one file is left."""
+    monkeypatch.setattr(measure, "CACHE_DIR", tmp_path)
+    env = {**os.environ, "ALAB_CACHE_DIR": str(tmp_path), "PYTHONPATH": str(measure.ROOT)}
+    writers = [subprocess.Popen([sys.executable, "-c", WRITER], cwd=measure.ROOT, env=env, text=True,
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE) for _ in range(2)]
+    try:
+        assert [writer.stdout.readline().strip() for writer in writers] == ["ready", "ready"]
+        for writer in writers:
+            writer.stdin.write("go\n")
+            writer.stdin.flush()
+        seen = []
+        deadline = time.monotonic() + 120
+        while any(writer.poll() is None for writer in writers) and time.monotonic() < deadline:
+            result = measure.stored(("written by two processes",))
+            seen.append(None if result is None else result["x"].tolist() == list(range(20_000)))
+        assert [writer.wait(timeout=10) for writer in writers] == [0, 0]
+    finally:
+        for writer in writers:
+            writer.kill()
+            writer.wait()
+    assert True in seen and False not in seen  # never a wrong result
+    assert None not in seen[seen.index(True):]  # once there, always there while the key is written again
+    assert [path.suffix for path in tmp_path.iterdir()] == [".json"]

@@ -154,6 +154,11 @@ def open_lab(page, url: str, pictures: int = 2) -> None:
     wait_for_verdict(page)
 
 
+def choose_file(page, path: Path) -> None:
+    """Put a file in the sidebar's file uploader (the page uploads it to its server)."""
+    page.locator("[data-testid=stSidebar] input[type=file]").set_input_files(str(path))
+
+
 def button(page, name: str):
     """A button by its label (the accessible name leaves out the Material icon's ligature)."""
     return page.get_by_role("button", name=name, exact=True)

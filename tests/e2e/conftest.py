@@ -6,19 +6,13 @@ when CI=true (CI must prove the browser path works).
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from bench.app_server import CHROMIUM, CHROMIUM_ARGS, running_app
 from browser_pages import ARTIFACTS, whole_page_screenshot
-
-
-def _missing(reason: str):
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{reason} (CI=true: the browser tests must run)", pytrace=False)
-    pytest.skip(reason)
+from needs import missing
 
 
 @pytest.fixture(scope="session")
@@ -30,11 +24,11 @@ def app_url():
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
-        _missing(f"{CHROMIUM} not found; install it with `apt-get install chromium`")
+        missing(f"{CHROMIUM} not found; install it with `apt-get install chromium`")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        _missing("playwright is not installed (pip install -r requirements-dev.txt)")
+        missing("playwright is not installed (pip install -r requirements-dev.txt)")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser

@@ -10,16 +10,12 @@ from pathlib import Path
 import pytest
 import sklearn
 
-from browser_pages import (WAIT_MS, button, pictures, round_number, wait_for_new_pictures, wait_for_pictures,
-                           wait_for_setting, wait_for_status, wait_for_verdict)
+from browser_pages import (WAIT_MS, button, choose_file, pictures, round_number, wait_for_new_pictures,
+                           wait_for_pictures, wait_for_setting, wait_for_status, wait_for_verdict)
 
 pytestmark = pytest.mark.browser
 
 SKLEARN_DATA = Path(sklearn.__file__).parent / "datasets" / "data"
-
-
-def choose_file(page, path: Path) -> None:
-    page.locator("[data-testid=stSidebar] input[type=file]").set_input_files(str(path))
 
 
 def test_an_uploaded_csv_races_and_a_broken_one_is_refused_in_words(page, app_url):
