@@ -81,6 +81,20 @@ def test_the_disk_cache_keeps_results_and_stays_bounded(tmp_path, monkeypatch):
     assert not list(tmp_path.glob("*.tmp"))
 
 
+def test_a_write_that_fails_half_way_leaves_nothing_behind(tmp_path, monkeypatch):
+    """A full disk mid-write costs a re-measurement later, not a stray file nor an exception."""
+    monkeypatch.setattr(measure, "CACHE_DIR", tmp_path)
+
+    def disk_full(data, handle, **options):
+        handle.write('{"key": "half')
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(measure.json, "dump", disk_full)
+    measure.keep(race_key(), {"x": np.arange(3)})
+    assert list(tmp_path.iterdir()) == []
+    assert measure.stored(race_key()) is None
+
+
 def test_two_writers_of_one_key_leave_one_whole_file(tmp_path, monkeypatch):
     monkeypatch.setattr(measure, "CACHE_DIR", tmp_path)
     result = {"x": np.arange(20_000)}

@@ -547,6 +547,7 @@ def keep(key: tuple, result) -> None:
     """Write a measurement to the disk cache: atomically (two processes finishing the same
     key at once write the same file whole), then trim the cache to its bound."""
     text = key_text(key)
+    handle = None
     try:
         CACHE_DIR.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("w", dir=CACHE_DIR, suffix=".tmp", delete=False) as handle:
@@ -557,3 +558,6 @@ def keep(key: tuple, result) -> None:
             old.unlink(missing_ok=True)
     except OSError:
         pass  # a read-only or full disk only costs a re-measurement later
+    finally:
+        if handle is not None and os.path.exists(handle.name):  # a write that failed half-way
+            os.unlink(handle.name)
