@@ -98,10 +98,11 @@ LAYOUT_JS = """(minWidth) => {
   return problems;
 }"""
 
-# Every animation frame from the first sight of a measurement's progress bar until its verdict is there:
-# the boxes of the Step button and of the first panel picture. Resolves with the distinct boxes seen
-# ([left, top, width, height], or null when the element was missing), or with null if no progress bar
-# was ever seen.
+# Every animation frame from the first sight of a measurement's progress bar, once the Step button and the
+# first panel picture are drawn too (a loaded first run may show the bar a frame before the picture), until
+# its verdict is there: the boxes of the Step button and of the first panel picture. Resolves with the
+# distinct boxes seen ([left, top, width, height], or null when the element went missing), or with null
+# if no progress bar was ever seen.
 BOXES_WHILE_MEASURING_JS = """async (limit) => {
   const isReady = """ + VERDICT_READY_JS + """;
   const box = el => { if (!el) return null; const r = el.getBoundingClientRect();
@@ -113,7 +114,8 @@ BOXES_WHILE_MEASURING_JS = """async (limit) => {
   const start = performance.now();
   return await new Promise((resolve, reject) => {
     const tick = () => {
-      sawProgress = sawProgress || !!document.querySelector('.st-key-verdict [role=progressbar]');
+      sawProgress = sawProgress || (!!document.querySelector('.st-key-verdict [role=progressbar]')
+        && !!step() && !!document.querySelector('[data-testid=stImage] img'));
       if (sawProgress) {
         for (const [key, el] of [['step', step()], ['picture', document.querySelector('[data-testid=stImage] img')]]) {
           const b = box(el); seen[key].set(JSON.stringify(b), b);
