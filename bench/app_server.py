@@ -31,6 +31,14 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
+# In a page of the app, a verdict is there: its container holds a verdict sentence (an alert that is not an error) and no
+# progress bar of a measurement still running.
+VERDICT_READY_JS = """() => {
+  const box = document.querySelector('.st-key-verdict');
+  return !!box && !box.querySelector('[role=progressbar]')
+    && !!box.querySelector('[data-testid^=stAlertContent]:not([data-testid=stAlertContentError])');
+}"""
+
 
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on now."""

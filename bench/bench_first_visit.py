@@ -22,18 +22,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.app_server import CHROMIUM, CHROMIUM_ARGS, running_app  # noqa: E402
+from bench.app_server import CHROMIUM, CHROMIUM_ARGS, VERDICT_READY_JS, running_app  # noqa: E402
 from bench.common import load_average  # noqa: E402
 
 LABS = ("/arena", "/batch", "/failures", "/stream", "/synthesis", "/zoo", "/oracle")
 UNSTORED = "/arena?pool=300&seeds=20"
 
-# The verdict is in its container and no measurement is running there (tests/e2e/browser_pages.py).
-VERDICT_READY = """() => {
-  const box = document.querySelector('.st-key-verdict');
-  return !!box && !box.querySelector('[role=progressbar]')
-    && !!box.querySelector('[data-testid^=stAlertContent]:not([data-testid=stAlertContentError])');
-}"""
 
 
 def seconds_to_verdict(browser, url: str) -> float:
@@ -41,7 +35,7 @@ def seconds_to_verdict(browser, url: str) -> float:
     page = browser.new_page(viewport={"width": 1440, "height": 900})
     started = time.monotonic()
     page.goto(url)
-    page.wait_for_function(VERDICT_READY, timeout=300_000, polling=50)
+    page.wait_for_function(VERDICT_READY_JS, timeout=300_000, polling=50)
     seconds = time.monotonic() - started
     page.close()
     return seconds

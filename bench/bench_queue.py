@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.app_server import CHROMIUM, CHROMIUM_ARGS, running_app  # noqa: E402
+from bench.app_server import CHROMIUM, CHROMIUM_ARGS, VERDICT_READY_JS, running_app  # noqa: E402
 
 # Click Step in the page and resolve when every panel picture is new and decoded, plus one frame.
 STEP_JS = """
@@ -46,8 +46,6 @@ async () => {
   });
 }
 """
-VERDICT_READY = ("() => { const box = document.querySelector('.st-key-verdict');"
-                 " return box && !box.querySelector('[role=progressbar]') && box.innerText.includes('labels to reach'); }")
 
 
 def step_times(page, clicks: int) -> list:
@@ -83,7 +81,7 @@ def main() -> None:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         stepper = browser.new_page(viewport={"width": 1280, "height": 900})
         stepper.goto(f"{url}/arena?pool=2000&budget=300")
-        stepper.wait_for_function(VERDICT_READY, timeout=60_000)
+        stepper.wait_for_function(VERDICT_READY_JS, timeout=60_000)
         quiet = step_times(stepper, args.clicks)
         print(f"Step, nothing else running:       {summary(quiet)}")
         busy = [start_expensive(browser, url, "model=forest&seeds=50"),
@@ -92,7 +90,7 @@ def main() -> None:
         cheap = browser.new_page(viewport={"width": 1280, "height": 900})
         started = time.monotonic()
         cheap.goto(f"{url}/arena?pool=300&seeds=20&budget=60&noise=1.2")
-        cheap.wait_for_function(VERDICT_READY, timeout=300_000)
+        cheap.wait_for_function(VERDICT_READY_JS, timeout=300_000)
         print(f"a cheap race's verdict while two 50-seed races run: {time.monotonic() - started:.1f} s after "
               "opening the page")
         loaded = step_times(stepper, args.clicks)

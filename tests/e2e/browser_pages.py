@@ -10,16 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bench.app_server import VERDICT_READY_JS
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"  # gitignored: screenshots for people
 WAIT_MS = 60_000  # generous: the machine is shared and a rerun may queue behind a measurement
-
-# A verdict is there: its container holds a verdict sentence (an alert that is not an error) and no
-# progress bar of a measurement still running.
-VERDICT_READY_JS = """() => {
-  const box = document.querySelector('.st-key-verdict');
-  return !!box && !box.querySelector('[role=progressbar]')
-    && !!box.querySelector('[data-testid^=stAlertContent]:not([data-testid=stAlertContentError])');
-}"""
 
 # The panel pictures have loaded (decoded, with a natural size).
 PICTURES_LOADED_JS = """(count) => {
