@@ -246,3 +246,21 @@ def test_a_measurement_that_fails_is_said_not_queued_forever(monkeypatch, tmp_pa
         time.sleep(0.2)
         at = no_exception(at.run())
     assert errors(at) == [message] and not measuring(at)
+
+
+SETTING_WIDGETS = ("slider", "selectbox", "toggle", "button_group")
+
+
+@pytest.mark.parametrize("page", ["arena", "batch", "failures", "oracle", "stream", "synthesis", "zoo"])
+def test_every_full_run_sends_each_setting_with_its_value(page):
+    """A browser that lost its widget values (a reconnect that missed the first run's drawing) draws what
+    the server sends. Were a setting sent without its value, the browser would show the widget's default
+    (a slider's minimum) and send that back with the next click: every setting came back at its minimum
+    once, on a loaded server. So every full run, not only the first, sends each setting with its value."""
+    at = open_page(page)
+    at.run()  # a later full run of the same session
+    assert not at.exception, [e.value for e in at.exception]
+    settings = [widget for kind in SETTING_WIDGETS for widget in at.get(kind)
+                if (widget.key or "").startswith(f"{page}.")]
+    assert len(settings) >= 2, [widget.key for widget in settings]
+    assert [w.key for w in settings if not w.proto.set_value] == []

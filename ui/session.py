@@ -114,9 +114,13 @@ class LabSession:
             for param in self.params:
                 session[self.key(param.name)] = values[param.name]
             return
+        # Every setting is written again, present or not: a widget whose value the script sets is sent
+        # to the browser with that value. A browser that lost its widget values (a reconnect that missed
+        # the first run's drawing) would otherwise show each widget's default, a slider's minimum, and
+        # send it back with the next click.
         for param in self.params:
-            if self.key(param.name) not in session:
-                session[self.key(param.name)] = self.state.memory.get(param.name, param.default)
+            key = self.key(param.name)
+            session[key] = session[key] if key in session else self.state.memory.get(param.name, param.default)
 
     def values(self) -> dict:
         """The current settings, by name."""
